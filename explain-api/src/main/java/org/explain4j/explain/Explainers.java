@@ -1,0 +1,210 @@
+package org.explain4j.explain;
+
+import org.explain4j.ExplainException;
+import org.explain4j.explain.gradient.GradientTimesInput;
+import org.explain4j.explain.gradient.IntegratedGradients;
+import org.explain4j.explain.gradient.IntegrationRule;
+import org.explain4j.explain.gradient.Saliency;
+import org.explain4j.explain.gradient.SmoothGrad;
+import org.explain4j.model.Score;
+import org.explain4j.tensor.FloatTensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds an explainer from a method name and string options, as the command line gives them.
+ *
+ * <p>Option keys are the long flag names without dashes ({@code steps}, {@code batch-size};
+ * {@code batch_size} and {@code --batch-size} are read alike); flags without a value
+ * ({@code absolute}, {@code signed}, {@code squared}, {@code multiply-by-input}) take an empty
+ * string or {@code true}/{@code false}. An option the method does not take is an error, so a
+ * mistyped flag never goes unnoticed.
+ *
+ * <table>
+ *   <caption>Methods and their options</caption>
+ *   <tr><th>method (aliases)</th><th>options</th></tr>
+ *   <tr><td>{@code saliency}</td><td>score, absolute | signed</td></tr>
+ *   <tr><td>{@code gradxinput} ({@code gradient_x_input}, {@code inputxgradient})</td><td>score</td></tr>
+ *   <tr><td>{@code integrated_gradients} ({@code ig})</td>
+ *       <td>score, steps, rule, baseline (zero | mean: per-feature mean of the background), batch-size</td></tr>
+ *   <tr><td>{@code smoothgrad}</td><td>score, samples, noise, seed, batch-size, squared, multiply-by-input</td></tr>
+ * </table>
+ */
+public final class Explainers {
+    private Explainers() {
+    }
+
+    private static final Map<String, String> ALIASES = Map.of(
+            "ig", IntegratedGradients.METHOD,
+            "gradient_x_input", GradientTimesInput.METHOD,
+            "inputxgradient", GradientTimesInput.METHOD);
+
+    /** The methods {@link #byName} knows, by their recorded names. */
+    public static List<String> methods() {
+        return List.of(Saliency.METHOD, GradientTimesInput.METHOD, IntegratedGradients.METHOD, SmoothGrad.METHOD);
+    }
+
+    /** {@link #byName(String, Map, FloatTensor)} without a background data set. */
+    public static Explainer byName(String method, Map<String, String> options) {
+        return byName(method, options, null);
+    }
+
+    /**
+     * @param background samples {@code [M,...]} for {@code baseline=mean}; may be null otherwise
+     * @throws ExplainException for an unknown method, an option the method does not take, or a
+     *                          bad option value
+     */
+    public static Explainer byName(String method, Map<String, String> options, FloatTensor background) {
+        String m = method.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        m = ALIASES.getOrDefault(m, m);
+        Options o = new Options(m, options);
+        Explainer e = switch (m) {
+            case Saliency.METHOD -> {
+                boolean absolute = o.flag("absolute", true);
+                boolean signed = o.flag("signed", false);
+                if (o.has("absolute") && o.has("signed") && absolute == signed) {
+                    throw new ExplainException("saliency: give either --absolute or --signed, not both");
+                }
+                yield Saliency.builder().score(o.score()).absolute(o.has("signed") ? !signed : absolute).build();
+            }
+            case GradientTimesInput.METHOD -> GradientTimesInput.builder().score(o.score()).build();
+            case IntegratedGradients.METHOD -> IntegratedGradients.builder()
+                    .score(o.score())
+                    .steps(o.integer("steps", IntegratedGradients.DEFAULT_STEPS))
+                    .rule(o.has("rule") ? IntegrationRule.parse(o.get("rule")) : IntegrationRule.GAUSS_LEGENDRE)
+                    .baseline(baseline(o, background))
+                    .batchSize(o.integer("batch-size", IntegratedGradients.DEFAULT_BATCH_SIZE))
+                    .build();
+            case SmoothGrad.METHOD -> SmoothGrad.builder()
+                    .score(o.score())
+                    .samples(o.integer("samples", SmoothGrad.DEFAULT_SAMPLES))
+                    .noiseLevel(o.decimal("noise", SmoothGrad.DEFAULT_NOISE_LEVEL))
+                    .seed(o.along("seed", SmoothGrad.DEFAULT_SEED))
+                    .batchSize(o.integer("batch-size", SmoothGrad.DEFAULT_BATCH_SIZE))
+                    .squared(o.flag("squared", false))
+                    .multiplyByInput(o.flag("multiply-by-input", false))
+                    .build();
+            default -> throw new ExplainException("unknown method '" + method + "'; known methods: "
+                    + String.join(", ", methods()) + " (aliases: " + String.join(", ", ALIASES.keySet().stream().sorted().toList()) + ")");
+        };
+        o.rejectUnused();
+        return e;
+    }
+
+    private static Baseline baseline(Options o, FloatTensor background) {
+        String b = o.has("baseline") ? o.get("baseline").trim().toLowerCase(Locale.ROOT) : "zero";
+        return switch (b) {
+            case "zero" -> Baseline.zero();
+            case "mean" -> {
+                if (background == null) {
+                    throw new ExplainException("baseline 'mean' needs a background data set to average; give one,"
+                            + " or use --baseline zero");
+                }
+                yield Baseline.meanOf(background);
+            }
+            default -> throw new ExplainException("unknown baseline '" + o.get("baseline") + "'; expected zero or mean");
+        };
+    }
+
+    /** Options by normalised key, remembering which were read. */
+    private static final class Options {
+        private final String method;
+        private final Map<String, String> values = new LinkedHashMap<>();
+        private final Set<String> used = new LinkedHashSet<>();
+
+        Options(String method, Map<String, String> raw) {
+            this.method = method;
+            if (raw != null) {
+                raw.forEach((k, v) -> {
+                    String key = k.trim().toLowerCase(Locale.ROOT).replaceFirst("^-+", "").replace('_', '-');
+                    values.put(key, v == null ? "" : v.trim());
+                });
+            }
+        }
+
+        boolean has(String key) {
+            used.add(key);
+            return values.containsKey(key);
+        }
+
+        String get(String key) {
+            used.add(key);
+            return values.get(key);
+        }
+
+        Score score() {
+            return has("score") ? Score.parse(get("score")) : null;
+        }
+
+        boolean flag(String key, boolean absent) {
+            if (!has(key)) {
+                return absent;
+            }
+            return switch (get(key).toLowerCase(Locale.ROOT)) {
+                case "", "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw new ExplainException("--" + key + " takes no value or true/false; got '" + get(key) + "'");
+            };
+        }
+
+        int integer(String key, int absent) {
+            if (!has(key)) {
+                return absent;
+            }
+            try {
+                int v = Integer.parseInt(get(key));
+                if (v < 1) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new ExplainException("--" + key + " must be a positive whole number; got '" + get(key) + "'");
+            }
+        }
+
+        long along(String key, long absent) {
+            if (!has(key)) {
+                return absent;
+            }
+            try {
+                return Long.parseLong(get(key));
+            } catch (NumberFormatException e) {
+                throw new ExplainException("--" + key + " must be a whole number; got '" + get(key) + "'");
+            }
+        }
+
+        double decimal(String key, double absent) {
+            if (!has(key)) {
+                return absent;
+            }
+            try {
+                double v = Double.parseDouble(get(key));
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new ExplainException("--" + key + " must be a finite number >= 0; got '" + get(key) + "'");
+            }
+        }
+
+        void rejectUnused() {
+            List<String> extra = new ArrayList<>();
+            for (String k : values.keySet()) {
+                if (!used.contains(k)) {
+                    extra.add("--" + k);
+                }
+            }
+            if (!extra.isEmpty()) {
+                throw new ExplainException("method " + method + " does not take " + String.join(", ", extra)
+                        + "; it takes " + String.join(", ", used.stream().map(u -> "--" + u).toList()));
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package org.explain4j.cli;
+
+import org.explain4j.ExplainException;
+import org.explain4j.explain.Explainers;
+import org.explain4j.io.InputData;
+import org.explain4j.io.InputFiles;
+import org.explain4j.io.RowSelection;
+import org.explain4j.model.ModelInfo;
+import org.explain4j.model.ModelSource;
+import org.explain4j.onnx.Device;
+import org.explain4j.tensor.FloatTensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code explain4j explain}: explains a model's predictions on the samples of a file. */
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Explain a model's predictions for the samples in a file.",
+                "Writes attribution.arrow, attribution.csv, explanation.json, heatmap.png and heatmap.svg "
+                        + "(first sample) into the output directory, plus heatmap-<i>.png/.svg per sample when "
+                        + "there are several (the first --heatmaps of them). Nothing is written when the run fails."},
+        footer = {"", "Inputs: CSV (model [N,F]: one sample per row, optional header, an extra last column is a "
+                + "label and is dropped; model [N,A,B]: one A×B sample), NumPy .npy ([N,...] or one sample), "
+                + "or an attribution.arrow of an earlier run (its inputs). Rows count from 0, header not counted."})
+final class ExplainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "<file.onnx|name>",
+            description = "ONNX model file (name.json and name.grad.onnx beside it are used), or an embedded model's name.")
+    String model;
+
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "<file>",
+            description = "Samples: .csv, .npy or .arrow; 'example' takes an embedded model's example input.")
+    String input;
+
+    @Option(names = "--method", defaultValue = "ig", paramLabel = "<name>",
+            description = "saliency | gradxinput | ig (integrated_gradients) | smoothgrad. Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--target", defaultValue = "predicted", paramLabel = "<class>",
+            description = "Class to explain: an index, a class name, or 'predicted' (default).")
+    String target;
+
+    @Option(names = "--score", paramLabel = "logit|probability",
+            description = "Explain the target's logit or its probability. Default: the model's (sidecar) choice.")
+    String score;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "<dir>",
+            description = "Output directory (files of the same names are replaced). Default: explain4j-out/<model>-<method>.")
+    Path out;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]|auto",
+            description = "Where ONNX Runtime runs. Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--rows", paramLabel = "<rows>", description = "Samples to explain, e.g. 0-9 or 3,5,10-12 (default: all).")
+    String rows;
+
+    @Option(names = "--batch-size", paramLabel = "<n>", description = "Model rows per call (ig, smoothgrad).")
+    Integer batchSize;
+
+    @Option(names = "--steps", paramLabel = "<n>", description = "Integration steps (ig; default 50).")
+    Integer steps;
+
+    @Option(names = "--rule", paramLabel = "<rule>",
+            description = "Integration rule (ig): gausslegendre (default), riemann_trapezoid, riemann_left, riemann_right, riemann_middle.")
+    String rule;
+
+    @Option(names = "--baseline", paramLabel = "zero|mean",
+            description = "IG baseline: zero (default) or mean (per-feature mean of all samples in the input file).")
+    String baseline;
+
+    @Option(names = "--samples", paramLabel = "<n>", description = "Noisy copies per sample (smoothgrad; default 50).")
+    Integer samples;
+
+    @Option(names = "--noise", paramLabel = "<σ>", description = "Noise level relative to the input's range (smoothgrad; default 0.15).")
+    Double noise;
+
+    @Option(names = "--seed", paramLabel = "<n>", description = "Random seed (smoothgrad; default 42).")
+    Long seed;
+
+    @Option(names = "--signed", description = "Saliency: keep the gradient's sign (default: absolute value).")
+    boolean signed;
+
+    @Option(names = "--squared", description = "SmoothGrad: average squared gradients (SmoothGrad²).")
+    boolean squared;
+
+    @Option(names = "--multiply-by-input", description = "SmoothGrad: multiply the averaged gradient by the input.")
+    boolean multiplyByInput;
+
+    @Option(names = "--heatmaps", defaultValue = "8", paramLabel = "<n>",
+            description = "Per-sample heatmaps to draw when there are several samples. Default: ${DEFAULT-VALUE}.")
+    int heatmaps;
+
+    @Option(names = "--top", defaultValue = "5", paramLabel = "<k>",
+            description = "Features for and against listed per sample in the summary. Default: ${DEFAULT-VALUE}.")
+    int top;
+
+    @Override
+    public Integer call() {
+        Map<String, String> options = methodOptions();
+        RowSelection selection = validate(options);
+        ModelSource source = ModelLocator.resolve(model);
+        Path outDir = out != null ? out : Path.of("explain4j-out", source.name() + "-" + method.replace('-', '_'));
+        Optional<Path> example = input.equals("example") ? ModelLocator.exampleInput(source) : Optional.empty();
+        if (input.equals("example") && example.isEmpty()) {
+            throw new ExplainException("model '" + source.name() + "' comes without an example input; give --input <file>");
+        }
+        Path file = example.orElse(Path.of(input));
+        try {
+            ExplainRun.Input in = new ExplainRun.Input() {
+                @Override
+                public InputData read(ModelInfo info) {
+                    InputData d = InputFiles.read(file, info.input(), info.name(), selection);
+                    return example.isEmpty() ? d : new InputData(d.tensor(), d.rows(), d.labels(), d.columnNames(),
+                            "example input of " + source.name());
+                }
+
+                @Override
+                public FloatTensor background(ModelInfo info) {
+                    return InputFiles.read(file, info.input(), info.name(), RowSelection.all()).tensor();
+                }
+            };
+            ExplainRun.run(source, in, new ExplainRun.Settings(method, options, target, device, outDir, heatmaps, top),
+                    spec.commandLine().getOut());
+        } finally {
+            example.ifPresent(ExplainCommand::deleteQuietly);
+        }
+        return Main.OK;
+    }
+
+    /** The method options the user set; unset ones are left to the method's defaults. */
+    private Map<String, String> methodOptions() {
+        Map<String, String> o = new LinkedHashMap<>();
+        put(o, "score", score);
+        put(o, "steps", steps);
+        put(o, "rule", rule);
+        put(o, "baseline", baseline);
+        put(o, "batch-size", batchSize);
+        put(o, "samples", samples);
+        put(o, "noise", noise);
+        put(o, "seed", seed);
+        if (signed) {
+            o.put("signed", "true");
+        }
+        if (squared) {
+            o.put("squared", "true");
+        }
+        if (multiplyByInput) {
+            o.put("multiply-by-input", "true");
+        }
+        return o;
+    }
+
+    private static void put(Map<String, String> o, String key, Object value) {
+        if (value != null) {
+            o.put(key, value.toString());
+        }
+    }
+
+    /** Option mistakes are usage errors (exit 2), found before any model is loaded. */
+    private RowSelection validate(Map<String, String> options) {
+        try {
+            Map<String, String> check = new LinkedHashMap<>(options);
+            if ("mean".equalsIgnoreCase(check.getOrDefault("baseline", "").trim())) {
+                check.put("baseline", "zero"); // the mean needs the data; its spelling is all we check here
+            }
+            Explainers.byName(method, check, null);
+            Device.parse(device);
+            if (heatmaps < 0) {
+                throw new ExplainException("--heatmaps must be 0 or more, got " + heatmaps);
+            }
+            if (top < 1) {
+                throw new ExplainException("--top must be 1 or more, got " + top);
+            }
+            return RowSelection.parse(rows);
+        } catch (ExplainException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temp file; the OS cleans up
+        }
+    }
+}

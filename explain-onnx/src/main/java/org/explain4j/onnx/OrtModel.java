@@ -1,0 +1,520 @@
+package org.explain4j.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.ValueInfo;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.explain4j.ExplainException;
+import org.explain4j.model.ExplainableModel;
+import org.explain4j.model.GradientGraphSpec;
+import org.explain4j.model.InputChecks;
+import org.explain4j.model.ModelDescription;
+import org.explain4j.model.ModelInfo;
+import org.explain4j.model.ModelSource;
+import org.explain4j.model.TensorInfo;
+import org.explain4j.model.VjpResult;
+import org.explain4j.tensor.FloatTensor;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An ONNX model run by ONNX Runtime: forward from the model's graph, vector-Jacobian products
+ * from its exported gradient graph ({@code name.grad.onnx}), intermediate tensors from a copy
+ * of the graph that outputs them.
+ *
+ * <p>Safe for concurrent use: the sessions are fixed when the model opens (ORT runs a session
+ * from several threads at once), and the sessions that expose intermediate tensors are made
+ * once per set of names under a lock. Do not call {@link #close} while calls are running.
+ */
+public final class OrtModel implements ExplainableModel {
+
+    private static final Logger LOG = LogManager.getLogger(OrtModel.class);
+
+    /** Default names of the gradient graph's tensors when no sidecar names them. */
+    private static final GradientGraphSpec DEFAULT_GRADIENT = new GradientGraphSpec("", 0, "x", "w", "y", "grad_x");
+    private static final int DEFAULT_GRADIENT_BATCH = 32;
+
+    private final OrtEnvironment env;
+    private final String name;
+    private final String location;
+    private final byte[] modelBytes;
+    private final OrtSession.SessionOptions sessionOptions;
+    private final OrtSession forward;
+    private final String inputName;
+    private final String outputName;
+    private final int forwardChunk;
+    private final boolean forwardFixed;
+    private final BatchRunner forwardRunner;
+    private final Gradient gradient;
+    private final ModelInfo info;
+
+    private final Object lock = new Object();
+    private final Map<List<String>, OrtSession> exposingSessions = new HashMap<>(); // guarded by lock
+    private Set<String> tensorNames; // guarded by lock
+    private volatile boolean closed;
+
+    /** The exported gradient graph and how to run it. */
+    private record Gradient(OrtSession session, BatchRunner runner, GradientGraphSpec names, int batch,
+                            long[] cotangentSample) {
+    }
+
+    /** Sessions made for one device, before the model object exists. */
+    private record Placement(OrtSession.SessionOptions options, OrtSession forward, String device) {
+    }
+
+    private OrtModel(OrtEnvironment env, ModelSource source, byte[] modelBytes, Placement placement,
+                     Gradient gradient, ModelInfo info) {
+        this.env = env;
+        this.name = source.name();
+        this.location = source.location();
+        this.modelBytes = modelBytes;
+        this.sessionOptions = placement.options();
+        this.forward = placement.forward();
+        this.gradient = gradient;
+        this.info = info;
+        this.inputName = info.input().name();
+        this.outputName = info.output().name();
+        long batch = info.input().shape()[0];
+        this.forwardFixed = batch > 0;
+        this.forwardChunk = forwardFixed ? Math.toIntExact(batch) : 0;
+        this.forwardRunner = new BatchRunner(env, forward, name, forwardChunk, forwardFixed);
+    }
+
+    /** Opens the model file {@code onnxFile} (with its companions) on the CPU. */
+    public static OrtModel open(Path onnxFile) {
+        return open(ModelSource.fromPath(onnxFile), OrtOptions.defaults());
+    }
+
+    /** Opens {@code source} on the CPU with ONNX Runtime's default threads. */
+    public static OrtModel open(ModelSource source) {
+        return open(source, OrtOptions.defaults());
+    }
+
+    /**
+     * Opens {@code source}: reads the forward graph (and the gradient graph when there is one)
+     * and makes their sessions on the requested device.
+     *
+     * @throws ExplainException when a file is missing or not ONNX, the model does not take one
+     *                          float input, or the device cannot be used
+     */
+    public static OrtModel open(ModelSource source, OrtOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        byte[] bytes = source.readModel();
+        Placement placement = place(env, bytes, source, options);
+        OrtSession gradientSession = null;
+        try {
+            TensorInfo input = checkedInput(placement.forward(), source.name());
+            List<TensorInfo> inputs = List.of(input);
+            List<TensorInfo> outputs = checkedOutputs(placement.forward(), source.name());
+            Gradient gradient = null;
+            if (source.hasGradientGraph()) {
+                String where = source.gradientLocation().orElseThrow();
+                gradientSession = createSession(env, source.readGradientGraph().orElseThrow(),
+                        placement.options(), where, placement.device());
+                gradient = gradient(env, gradientSession, source, where, input, options);
+            }
+            ModelDescription description = source.description()
+                    .orElseGet(() -> ModelDescription.inferred(source.name(), input));
+            ModelInfo info = new ModelInfo(source.name(), inputs, outputs, description, sha256(bytes),
+                    "onnxruntime " + env.getVersion(), placement.device());
+            LOG.debug("opened model '{}' from {} on {}: input {}, output {}, gradient graph {}", source.name(),
+                    source.location(), placement.device(), input, outputs.get(0),
+                    gradient == null ? "none" : "batch " + gradient.batch());
+            return new OrtModel(env, source, bytes, placement, gradient, info);
+        } catch (RuntimeException e) {
+            closeQuietly(gradientSession);
+            closeQuietly(placement.forward());
+            placement.options().close();
+            throw e;
+        }
+    }
+
+    /** Whether this ONNX Runtime build lists the CUDA execution provider (the GPU jar does). */
+    public static boolean cudaProviderListed() {
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public FloatTensor forward(FloatTensor input) {
+        ensureOpen();
+        InputChecks.validate(info.input(), input);
+        FloatTensor y = forwardRunner.run(Map.of(inputName, input), List.of(outputName)).get(0);
+        if (y.rank() == 0 || y.dim(0) != input.batchSize()) {
+            throw new ExplainException("model '" + name + "' output '" + outputName + "' has shape "
+                    + Arrays.toString(y.shape()) + " for " + input.batchSize()
+                    + " samples; explain4j needs the batch as the output's first axis");
+        }
+        return y;
+    }
+
+    @Override
+    public boolean supportsGradients() {
+        return gradient != null;
+    }
+
+    /** Samples per run of the gradient graph, or 0 when the model has none. */
+    public int gradientBatch() {
+        return gradient == null ? 0 : gradient.batch();
+    }
+
+    @Override
+    public VjpResult vjp(FloatTensor input, FloatTensor cotangent) {
+        ensureOpen();
+        InputChecks.validate(info.input(), input);
+        if (gradient == null) {
+            throw new ExplainException("model '" + name + "' has no gradient graph: export " + name
+                    + ".grad.onnx (see README) next to " + location
+                    + ", or use a method that needs no gradients (occlusion, LIME)");
+        }
+        InputChecks.validateCotangent(gradient.cotangentSample(), input.batchSize(), cotangent);
+        Map<String, FloatTensor> feed = new LinkedHashMap<>();
+        feed.put(gradient.names().input(), input);
+        feed.put(gradient.names().cotangent(), cotangent);
+        List<FloatTensor> out = gradient.runner().run(feed,
+                List.of(gradient.names().output(), gradient.names().grad()));
+        FloatTensor grad = out.get(1);
+        if (!Arrays.equals(grad.shape(), input.shape())) {
+            throw new ExplainException("gradient graph of model '" + name + "' returned '" + gradient.names().grad()
+                    + "' shaped " + Arrays.toString(grad.shape()) + " for an input shaped "
+                    + Arrays.toString(input.shape()) + "; re-export it so the gradient is shaped like the input");
+        }
+        return new VjpResult(out.get(0), grad);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The model's own input is returned as given. When the graph fixes its batch, a larger
+     * batch is split, which needs every requested tensor to carry the batch as its first axis.
+     * A session is made (once) for each distinct set of names, so ask for the same sets.
+     */
+    @Override
+    public Map<String, FloatTensor> activations(FloatTensor input, Collection<String> names) {
+        ensureOpen();
+        InputChecks.validate(info.input(), input);
+        List<String> wanted = new ArrayList<>(new LinkedHashSet<>(names));
+        if (wanted.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> known = tensorNames();
+        for (String n : wanted) {
+            if (!known.contains(n)) {
+                throw new ExplainException("model '" + name + "' has no tensor named '" + n + "'; its tensors include "
+                        + sampleOf(known) + " (" + known.size() + " in all)");
+            }
+        }
+        List<String> fromGraph = wanted.stream().filter(n -> !n.equals(inputName)).sorted().toList();
+        Map<String, FloatTensor> got = new HashMap<>();
+        if (!fromGraph.isEmpty()) {
+            OrtSession session = exposingSession(fromGraph);
+            List<FloatTensor> values = new BatchRunner(env, session, name, forwardChunk, forwardFixed)
+                    .run(Map.of(inputName, input), fromGraph);
+            for (int i = 0; i < fromGraph.size(); i++) {
+                got.put(fromGraph.get(i), values.get(i));
+            }
+        }
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (String n : wanted) {
+            out.put(n, n.equals(inputName) ? input.copy() : got.get(n));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            exposingSessions.values().forEach(OrtModel::closeQuietly);
+            exposingSessions.clear();
+            if (gradient != null) {
+                closeQuietly(gradient.session());
+            }
+            closeQuietly(forward);
+            sessionOptions.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OrtModel[" + name + " at " + location + " on " + info.device() + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Opening
+
+    private static Placement place(OrtEnvironment env, byte[] bytes, ModelSource source, OrtOptions options) {
+        Device device = options.device();
+        if (device.kind() == Device.Kind.CPU) {
+            return onDevice(env, bytes, source, options, Device.CPU);
+        }
+        if (device.kind() == Device.Kind.CUDA) {
+            if (!cudaProviderListed()) {
+                throw new ExplainException("device '" + device + "' requested but ONNX Runtime's CUDA provider is not"
+                        + " available: this build uses the CPU-only onnxruntime jar (build with -Pgpu, and provide"
+                        + " CUDA 12 + cuDNN 9 libraries)");
+            }
+            return onDevice(env, bytes, source, options, device);
+        }
+        // auto: CUDA when it loads, else the CPU.
+        if (!cudaProviderListed()) {
+            LOG.info("device auto: this ONNX Runtime build has no CUDA provider; running model '{}' on the CPU",
+                    source.name());
+            return onDevice(env, bytes, source, options, Device.CPU);
+        }
+        try {
+            return onDevice(env, bytes, source, options, Device.cuda(0));
+        } catch (CudaUnavailable e) {
+            LOG.info("device auto: CUDA could not be used ({}); running model '{}' on the CPU",
+                    OrtErrors.firstLine(e.getCause()), source.name());
+            return onDevice(env, bytes, source, options, Device.CPU);
+        }
+    }
+
+    /** CUDA was requested and its provider is listed, but its libraries did not load. */
+    private static final class CudaUnavailable extends ExplainException {
+        CudaUnavailable(Device device, OrtException cause) {
+            super("device '" + device + "' requested but the CUDA 12 / cuDNN 9 libraries could not be loaded"
+                    + " (install them and put them on the library path): " + OrtErrors.firstLine(cause), cause);
+        }
+    }
+
+    /** The forward session on {@code device} (CPU or a given GPU), with the options it was made with. */
+    private static Placement onDevice(OrtEnvironment env, byte[] bytes, ModelSource source, OrtOptions options,
+                                      Device device) {
+        OrtSession.SessionOptions so = baseOptions(options);
+        try {
+            if (device.kind() == Device.Kind.CUDA) {
+                try {
+                    so.addCUDA(device.index());
+                } catch (OrtException e) {
+                    throw new CudaUnavailable(device, e);
+                }
+            }
+            return new Placement(so, createSession(env, bytes, so, source.location(), device.toString()),
+                    device.toString());
+        } catch (RuntimeException e) {
+            so.close();
+            throw e;
+        }
+    }
+
+    private static OrtSession.SessionOptions baseOptions(OrtOptions options) {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            return so;
+        } catch (OrtException e) {
+            so.close();
+            throw new ExplainException("ONNX Runtime rejected the session options: " + OrtErrors.firstLine(e), e);
+        }
+    }
+
+    /** Makes a session; the caller owns (and on failure closes) the options. */
+    private static OrtSession createSession(OrtEnvironment env, byte[] bytes, OrtSession.SessionOptions so,
+                                            String where, String device) {
+        try {
+            return env.createSession(bytes, so);
+        } catch (OrtException e) {
+            if (device.startsWith("cuda") && OrtErrors.isProviderFailure(e)) {
+                throw new CudaUnavailable(Device.parse(device), e);
+            }
+            throw new ExplainException(where + " is not a readable ONNX model: " + OrtErrors.firstLine(e), e);
+        }
+    }
+
+    private static TensorInfo checkedInput(OrtSession session, String model) {
+        Map<String, NodeInfo> inputs = infos(session, true);
+        if (inputs.size() != 1) {
+            throw new ExplainException("model '" + model + "' has " + inputs.size() + " inputs " + describe(inputs)
+                    + "; explain4j explains models with exactly one float32 input");
+        }
+        TensorInfo input = tensorInfo(inputs.values().iterator().next());
+        if (!input.dtype().equals("float32") || input.shape().length == 0) {
+            throw new ExplainException("model '" + model + "' input " + input
+                    + " is not a float32 tensor with a batch axis; explain4j needs a float32 input [N,...]");
+        }
+        return input;
+    }
+
+    private static List<TensorInfo> checkedOutputs(OrtSession session, String model) {
+        Map<String, NodeInfo> outputs = infos(session, false);
+        List<TensorInfo> out = outputs.values().stream().map(OrtModel::tensorInfo).toList();
+        if (out.isEmpty() || !out.get(0).dtype().equals("float32") || out.get(0).shape().length == 0) {
+            throw new ExplainException("model '" + model + "' first output " + (out.isEmpty() ? "[]" : out.get(0))
+                    + " is not a float32 tensor with a batch axis; explain4j explains float32 outputs [N,C]");
+        }
+        return out;
+    }
+
+    private static Gradient gradient(OrtEnvironment env, OrtSession session, ModelSource source, String where,
+                                     TensorInfo forwardInput, OrtOptions options) {
+        GradientGraphSpec spec = source.description().flatMap(ModelDescription::gradient).orElse(DEFAULT_GRADIENT);
+        Map<String, NodeInfo> ins = infos(session, true);
+        Map<String, NodeInfo> outs = infos(session, false);
+        for (String n : List.of(spec.input(), spec.cotangent())) {
+            if (!ins.containsKey(n)) {
+                throw new ExplainException("gradient graph " + where + " has no input '" + n + "' (it has " + describe(ins)
+                        + "); expected inputs '" + spec.input() + "' and '" + spec.cotangent() + "'");
+            }
+        }
+        for (String n : List.of(spec.output(), spec.grad())) {
+            if (!outs.containsKey(n)) {
+                throw new ExplainException("gradient graph " + where + " has no output '" + n + "' (it has "
+                        + describe(outs) + "); expected outputs '" + spec.output() + "' and '" + spec.grad() + "'");
+            }
+        }
+        TensorInfo x = tensorInfo(ins.get(spec.input()));
+        TensorInfo w = tensorInfo(ins.get(spec.cotangent()));
+        if (!x.dtype().equals("float32") || !w.dtype().equals("float32") || w.shape().length == 0) {
+            throw new ExplainException("gradient graph " + where + " takes " + x + " and " + w
+                    + "; expected float32 input and cotangent, both with a batch axis");
+        }
+        if (!sampleShapesAgree(x.shape(), forwardInput.shape())) {
+            throw new ExplainException("gradient graph " + where + " takes input " + x.shapeText()
+                    + " but the forward graph takes " + forwardInput.shapeText()
+                    + "; export both from the same model");
+        }
+        long graphBatch = x.shape()[0];
+        int batch;
+        boolean fixed = graphBatch > 0;
+        if (fixed) {
+            batch = Math.toIntExact(graphBatch);
+            if (options.gradientBatch() > 0 && options.gradientBatch() != batch) {
+                throw new ExplainException("gradient batch " + options.gradientBatch() + " requested, but gradient graph "
+                        + where + " is exported for a fixed batch of " + batch + "; leave the gradient batch unset"
+                        + " or re-export the graph");
+            }
+            if (spec.batch() > 0 && spec.batch() != batch) {
+                LOG.warn("model sidecar of '{}' says the gradient batch is {}, but {} takes {}; using {}",
+                        source.name(), spec.batch(), where, batch, batch);
+            }
+        } else {
+            batch = options.gradientBatch() > 0 ? options.gradientBatch()
+                    : spec.batch() > 0 ? spec.batch() : DEFAULT_GRADIENT_BATCH;
+        }
+        long[] cotangentSample = Arrays.copyOfRange(w.shape(), 1, w.shape().length);
+        return new Gradient(session, new BatchRunner(env, session, source.name(), batch, fixed), spec, batch,
+                cotangentSample);
+    }
+
+    /** Same rank, and every non-batch dimension equal where both graphs fix it. */
+    private static boolean sampleShapesAgree(long[] a, long[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int d = 1; d < a.length; d++) {
+            if (a[d] >= 0 && b[d] >= 0 && a[d] != b[d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, NodeInfo> infos(OrtSession session, boolean inputs) {
+        try {
+            return inputs ? session.getInputInfo() : session.getOutputInfo();
+        } catch (OrtException e) {
+            throw new ExplainException("ONNX Runtime cannot describe the model's tensors: " + OrtErrors.firstLine(e), e);
+        }
+    }
+
+    private static TensorInfo tensorInfo(NodeInfo node) {
+        ValueInfo v = node.getInfo();
+        return new TensorInfo(node.getName(), OrtTensors.shape(v), OrtTensors.dtype(v));
+    }
+
+    private static String describe(Map<String, NodeInfo> nodes) {
+        return nodes.values().stream().map(n -> tensorInfo(n).toString()).toList().toString();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Intermediate tensors
+
+    private Set<String> tensorNames() {
+        synchronized (lock) {
+            if (tensorNames == null) {
+                tensorNames = GraphOutputs.tensorNames(GraphOutputs.parse(modelBytes, location).getGraph());
+            }
+            return tensorNames;
+        }
+    }
+
+    private OrtSession exposingSession(List<String> sortedNames) {
+        synchronized (lock) {
+            ensureOpen();
+            OrtSession session = exposingSessions.get(sortedNames);
+            if (session == null) {
+                ModelProto rewritten = GraphOutputs.withOutputs(GraphOutputs.parse(modelBytes, location), sortedNames);
+                try {
+                    session = env.createSession(rewritten.toByteArray(), sessionOptions);
+                } catch (OrtException e) {
+                    throw new ExplainException("cannot read tensors " + sortedNames + " of model '" + name + "': "
+                            + OrtErrors.firstLine(e), e);
+                }
+                exposingSessions.put(List.copyOf(sortedNames), session);
+            }
+            return session;
+        }
+    }
+
+    /** A few names for an error message: the first six and the last two. */
+    private static String sampleOf(Set<String> names) {
+        List<String> all = new ArrayList<>(names);
+        if (all.size() <= 8) {
+            return String.join(", ", all);
+        }
+        return String.join(", ", all.subList(0, 6)) + ", ..., " + String.join(", ", all.subList(all.size() - 2, all.size()));
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("model '" + name + "' is closed");
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("closing an ONNX Runtime session failed: {}", OrtErrors.firstLine(e));
+        }
+    }
+}

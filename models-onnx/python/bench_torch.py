@@ -1,0 +1,112 @@
+"""PyTorch 1.13 CPU baseline timings for the reference models (the number to beat on the JVM).
+
+For each model in models/index.txt the eager model is rebuilt from its TorchScript file's state
+dict (float32, eval mode, torch.set_num_threads(2)) and timed on real inputs (the golden samples,
+tiled):
+  (a) saliency: gradient of the predicted logit w.r.t. the input for a batch of 32 samples
+      (one forward + one backward per call) -> explanations/second = 32 / median call time;
+  (b) IG, 50 steps riemann_middle, zero baseline, for ONE sample with all 50 interpolated
+      inputs in one batch (forward + backward + weighted sum) -> explanations/second =
+      1 / median call time.
+Each measurement: 10 warm-up calls, then at least 20 timed calls and at least 2 s; median.
+The machine may be shared: ``loadavg_1m`` is recorded with each result.
+Prints one JSON object per model; ``--out file.json`` also writes them as a JSON array.
+
+Run from the repository root:
+  /usr/bin/python3 models-onnx/python/bench_torch.py --out models-onnx/python/bench_torch.out.json
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+
+import common
+from train_bilstm_synthetic import BiLstm
+from train_cnn1d_synthetic import Cnn1d
+from train_mlp_breast_cancer import StandardizedMLP
+
+BUILDERS = {
+    "breast_cancer_mlp": lambda: StandardizedMLP(np.zeros(30), np.ones(30)),
+    "synthetic_cnn1d": Cnn1d,
+    "synthetic_bilstm": BiLstm,
+}
+
+
+def load(name):
+    ts = torch.jit.load(os.path.join(common.MODELS_DIR, name, name + ".pt"))
+    model = BUILDERS[name]()
+    model.load_state_dict(ts.state_dict())
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    with open(os.path.join(common.GOLDEN_DIR, name + ".golden.json")) as f:
+        g = json.load(f)
+    xs = torch.tensor([s["x"] for s in g["samples"]], dtype=torch.float32)
+    return model, xs.reshape([len(g["samples"])] + g["input_shape"])
+
+
+def timeit(fn, warmup=10, min_calls=20, min_seconds=2.0):
+    for _ in range(warmup):
+        fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_calls or time.perf_counter() - start < min_seconds:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), len(times)
+
+
+def saliency(model, x):
+    x = x.detach().requires_grad_(True)
+    y = model(x)
+    pred = y.argmax(1, keepdim=True)
+    (g,) = torch.autograd.grad(y.gather(1, pred).sum(), x)
+    return g
+
+
+def ig50(model, x):
+    alphas, weights = common.ig_nodes("riemann_middle", 50)
+    a = torch.tensor(alphas, dtype=x.dtype).reshape([-1] + [1] * x.dim())
+    w = torch.tensor(weights, dtype=x.dtype).reshape([-1] + [1] * x.dim())
+    with torch.no_grad():
+        target = int(model(x.unsqueeze(0)).argmax(1))
+    pts = (a * x.unsqueeze(0)).requires_grad_(True)
+    y = model(pts)
+    (g,) = torch.autograd.grad(y[:, target].sum(), pts)
+    return x * (w * g).sum(0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", help="also write the results as a JSON array to this file")
+    ap.add_argument("models", nargs="*")
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    names = args.models or open(os.path.join(common.MODELS_DIR, "index.txt")).read().split()
+    results = []
+    for name in names:
+        model, xs = load(name)
+        batch = xs.repeat([(32 + len(xs) - 1) // len(xs)] + [1] * (xs.dim() - 1))[:32]
+        t_sal, n_sal = timeit(lambda: saliency(model, batch))
+        t_ig, n_ig = timeit(lambda: ig50(model, xs[0]))
+        r = {"model": name, "saliency_per_s": 32.0 / t_sal, "ig50_per_s": 1.0 / t_ig,
+             "saliency_batch": 32, "saliency_median_ms": 1e3 * t_sal, "ig50_median_ms": 1e3 * t_ig,
+             "calls": [n_sal, n_ig], "torch": torch.__version__, "threads": 2,
+             "dtype": "float32", "cpu": platform.processor() or platform.machine(),
+             "loadavg_1m": os.getloadavg()[0]}
+        print(json.dumps(r), flush=True)
+        results.append(r)
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=2)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

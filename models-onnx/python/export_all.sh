@@ -1,0 +1,21 @@
+#!/bin/sh
+# Regenerates every reference-model artifact (training, ONNX export, gradient graphs, TorchScript,
+# golden values, examples, index) from the repository root. Needs Debian python3-torch (1.13),
+# python3-onnx (1.12), python3-numpy; seeds are fixed, so reruns reproduce the files.
+# Then checks the ONNX files with ONNX Runtime against the golden values (needs the ORT jar:
+#   mvn -B -q dependency:get -Dartifact=com.microsoft.onnxruntime:onnxruntime:1.29.0).
+set -eu
+cd "$(dirname "$0")/../.."
+PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1
+$PY models-onnx/python/train_mlp_breast_cancer.py
+$PY models-onnx/python/train_cnn1d_synthetic.py
+$PY models-onnx/python/train_bilstm_synthetic.py
+ORT="$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime/1.29.0/onnxruntime-1.29.0.jar"
+if [ -f "$ORT" ]; then
+  java -cp "$ORT" models-onnx/python/CheckOnnx.java 1e-5
+else
+  echo "ONNX Runtime jar not found at $ORT: skipped CheckOnnx.java" >&2
+fi
+# PyTorch CPU baseline timings (not part of the artifacts; slow-ish):
+# $PY models-onnx/python/bench_torch.py --out models-onnx/python/bench_torch.out.json
