@@ -3,6 +3,7 @@ package org.explain4j.perturb;
 import org.explain4j.ExplainException;
 import org.explain4j.explain.ScoreFunction;
 import org.explain4j.model.ExplainableModel;
+import org.explain4j.model.Score;
 import org.explain4j.tensor.FloatTensor;
 
 import java.util.ArrayList;
@@ -58,12 +59,26 @@ final class BatchedScorer {
                 throw new ExplainException("the model returned " + Arrays.toString(y.shape()) + " for a batch of " + rows
                         + " perturbed samples; expected one output row per sample");
             }
-            if (targets.length != rows) {
-                targets = new int[rows];
+            if (score.score() == Score.LOGIT && y.rank() == 2 && target < y.dim(1)) {
+                // The logit is read in place; the score function's cotangents are not needed here.
+                float[] v = y.data();
+                int c = (int) y.dim(1);
+                for (int k = 0; k < rows; k++) {
+                    float s = v[k * c + target];
+                    if (!Float.isFinite(s)) {
+                        throw new ExplainException("the model's output [" + k + "," + target + "] is " + s
+                                + " for a perturbed sample; the baseline or the perturbation drives the model out of range");
+                    }
+                    out[start + k] = s;
+                }
+            } else {
+                if (targets.length != rows) {
+                    targets = new int[rows];
+                }
+                Arrays.fill(targets, target);
+                double[] s = score.evaluate(y, targets).scores();
+                System.arraycopy(s, 0, out, start, rows);
             }
-            Arrays.fill(targets, target);
-            double[] s = score.evaluate(y, targets).scores();
-            System.arraycopy(s, 0, out, start, rows);
             evaluations += rows;
         }
         return out;

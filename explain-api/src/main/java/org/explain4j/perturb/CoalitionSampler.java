@@ -48,6 +48,13 @@ public sealed interface CoalitionSampler {
 
         @Override
         public void sample(SplittableRandom rng, Coalitions z, int row) {
+            if (pOn == 0.5) {
+                // Fair coins: 64 features per draw.
+                for (int w = 0; w < z.words(); w++) {
+                    z.setWord(row, w, rng.nextLong());
+                }
+                return;
+            }
             for (int j = 0; j < z.features(); j++) {
                 z.set(row, j, rng.nextDouble() < pOn);
             }

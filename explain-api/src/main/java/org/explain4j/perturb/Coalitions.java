@@ -1,15 +1,17 @@
 package org.explain4j.perturb;
 
-import java.util.Arrays;
-
 /**
  * Binary samples {@code z' ∈ {0,1}^d} of the interpretable space, one row per sample: which
- * features are on (keep the input's value) and which are off (take the baseline's).
+ * features are on (keep the input's value) and which are off (take the baseline's). Rows are
+ * bit sets, 64 features per word, so drawing, counting and walking the on or off features of a
+ * row costs a few word operations rather than one per feature.
  */
 public final class Coalitions {
     private final int rows;
     private final int features;
-    private final boolean[] on;
+    private final int words;
+    private final long lastWordMask;
+    private final long[] bits;
 
     public Coalitions(int rows, int features) {
         if (rows < 0 || features < 1) {
@@ -17,7 +19,9 @@ public final class Coalitions {
         }
         this.rows = rows;
         this.features = features;
-        this.on = new boolean[Math.multiplyExact(rows, features)];
+        this.words = (features + 63) >>> 6;
+        this.lastWordMask = (features & 63) == 0 ? -1L : (1L << (features & 63)) - 1;
+        this.bits = new long[Math.multiplyExact(rows, words)];
     }
 
     /** Coalitions from 0/1 rows, for tests and callers with their own design. */
@@ -43,38 +47,65 @@ public final class Coalitions {
     }
 
     public boolean get(int row, int feature) {
-        return on[row * features + feature];
+        return (bits[row * words + (feature >>> 6)] >>> feature & 1L) != 0;
     }
 
     public void set(int row, int feature, boolean value) {
-        on[row * features + feature] = value;
+        int w = row * words + (feature >>> 6);
+        if (value) {
+            bits[w] |= 1L << feature;
+        } else {
+            bits[w] &= ~(1L << feature);
+        }
     }
 
     /** Sets every feature of {@code row} on or off. */
     public void fill(int row, boolean value) {
-        Arrays.fill(on, row * features, (row + 1) * features, value);
+        for (int w = 0; w < words; w++) {
+            bits[row * words + w] = value ? wordMask(w) : 0L;
+        }
     }
 
     /** Number of features on in {@code row}. */
     public int activeCount(int row) {
         int k = 0;
-        for (int j = row * features, end = j + features; j < end; j++) {
-            if (on[j]) {
-                k++;
+        for (int w = 0, p = row * words; w < words; w++, p++) {
+            k += Long.bitCount(bits[p]);
+        }
+        return k;
+    }
+
+    /** Writes the indices of the features on in {@code row} into {@code out}, increasing; returns how many. */
+    int active(int row, int[] out) {
+        int k = 0;
+        for (int w = 0, p = row * words; w < words; w++, p++) {
+            long b = bits[p];
+            while (b != 0) {
+                out[k++] = (w << 6) + Long.numberOfTrailingZeros(b);
+                b &= b - 1;
             }
         }
         return k;
     }
 
-    /** Writes the indices of the features on in {@code row} into {@code out}; returns how many. */
-    int active(int row, int[] out) {
-        int k = 0;
-        for (int j = 0, p = row * features; j < features; j++, p++) {
-            if (on[p]) {
-                out[k++] = j;
-            }
-        }
-        return k;
+    /** Words per row. */
+    int words() {
+        return words;
+    }
+
+    /** Word {@code w} of {@code row}: features {@code 64w .. 64w+63}, bit set = on. */
+    long word(int row, int w) {
+        return bits[row * words + w];
+    }
+
+    /** Sets word {@code w} of {@code row}; bits beyond the last feature are cleared. */
+    void setWord(int row, int w, long value) {
+        bits[row * words + w] = value & wordMask(w);
+    }
+
+    /** The bits of word {@code w} that are features. */
+    long wordMask(int w) {
+        return w == words - 1 ? lastWordMask : -1L;
     }
 
     /** The rows as a dense 0/1 matrix (tests and small checks). */

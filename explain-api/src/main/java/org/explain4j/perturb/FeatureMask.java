@@ -33,6 +33,9 @@ public final class FeatureMask {
     private final long[] sampleShape;
     private final int[] featureOfCell;
     private final int[][] cellsOfFeature;
+    /** All features' cells back to back: feature f owns {@code cellOrder[cellStart[f] .. cellStart[f+1])}. */
+    private final int[] cellStart;
+    private final int[] cellOrder;
     private final List<String> names;
     private final String description;
 
@@ -82,6 +85,14 @@ public final class FeatureMask {
         this.sampleShape = sampleShape.clone();
         this.featureOfCell = featureOfCell.clone();
         this.cellsOfFeature = cells;
+        this.cellStart = new int[d + 1];
+        for (int f = 0; f < d; f++) {
+            cellStart[f + 1] = cellStart[f] + counts[f];
+        }
+        this.cellOrder = new int[cellStart[d]];
+        for (int f = 0; f < d; f++) {
+            System.arraycopy(cells[f], 0, cellOrder, cellStart[f], counts[f]);
+        }
         this.names = List.copyOf(names);
         this.description = description;
     }
@@ -365,10 +376,13 @@ public final class FeatureMask {
      */
     void compose(float[] x, float[] off, Coalitions z, int row, float[] dest, int offset) {
         System.arraycopy(x, 0, dest, offset, x.length);
-        int d = names.size();
-        for (int f = 0; f < d; f++) {
-            if (!z.get(row, f)) {
-                for (int c : cellsOfFeature[f]) {
+        for (int w = 0, words = z.words(); w < words; w++) {
+            long offBits = ~z.word(row, w) & z.wordMask(w);
+            while (offBits != 0) {
+                int f = (w << 6) + Long.numberOfTrailingZeros(offBits);
+                offBits &= offBits - 1;
+                for (int k = cellStart[f], end = cellStart[f + 1]; k < end; k++) {
+                    int c = cellOrder[k];
                     dest[offset + c] = off[c];
                 }
             }

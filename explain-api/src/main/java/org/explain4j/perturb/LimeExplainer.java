@@ -80,9 +80,14 @@ public final class LimeExplainer extends PerturbationExplainer {
         for (int r = 1; r < samples; r++) {
             sampler.sample(in.random(), z, r);
         }
+        // π depends on the number of features on only: one exp per count, not per sample.
+        double[] byCount = new double[d + 1];
+        for (int k = 0; k <= d; k++) {
+            byCount[k] = kernel.weight(k, d);
+        }
         double[] w = new double[samples];
         for (int r = 0; r < samples; r++) {
-            w[r] = kernel.weight(z.activeCount(r), d);
+            w[r] = byCount[z.activeCount(r)];
         }
         float[] x = in.x();
         float[] off = in.off();

@@ -115,7 +115,7 @@ public abstract sealed class PerturbationExplainer implements Explainer
         long[] sampleShape = inputs.sampleShape();
         FeatureMask m = null;
         if (usesMask()) {
-            m = mask != null ? mask : FeatureMask.defaultFor(info.description(), sampleShape);
+            m = mask != null ? mask : defaultMask(info.description(), sampleShape);
             m.requireShape(sampleShape);
         }
         Object plan = prepare(m, sampleShape, info.description());
@@ -161,6 +161,22 @@ public abstract sealed class PerturbationExplainer implements Explainer
         Attribution a = new Attribution(new FloatTensor(inputs.shape(), values), inputs, outputs, targets, sf.score(),
                 method(), params, diagnostics, Provenance.of(info, OptionalLong.of(seed)));
         return new PerturbationResult(a, m, explanations);
+    }
+
+    /** The last default mask made, reused while the model and sample shape stay the same. */
+    private volatile DefaultMask lastDefault;
+
+    private record DefaultMask(ModelDescription description, long[] shape, FeatureMask mask) {
+    }
+
+    private FeatureMask defaultMask(ModelDescription description, long[] shape) {
+        DefaultMask last = lastDefault;
+        if (last != null && last.description() == description && java.util.Arrays.equals(last.shape(), shape)) {
+            return last.mask();
+        }
+        FeatureMask m = FeatureMask.defaultFor(description, shape);
+        lastDefault = new DefaultMask(description, shape.clone(), m);
+        return m;
     }
 
     /** Whether the method works on a feature mask (all but occlusion). */

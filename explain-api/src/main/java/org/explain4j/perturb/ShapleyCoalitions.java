@@ -3,7 +3,7 @@ package org.explain4j.perturb;
 import org.explain4j.ExplainException;
 
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,8 @@ final class ShapleyCoalitions {
         if (samples >= properCoalitions(d)) {
             return enumerateAll(d);
         }
-        List<BitSet> rows = new ArrayList<>();
+        int words = (d + 63) >>> 6;
+        List<long[]> rows = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         int sizes = d / 2;              // ceil((d − 1) / 2)
         int pairedSizes = (d - 1) / 2;  // floor((d − 1) / 2)
@@ -96,16 +97,14 @@ final class ShapleyCoalitions {
                 idx[i] = i;
             }
             do {
-                BitSet row = new BitSet(d);
+                long[] row = new long[words];
                 for (int i : idx) {
-                    row.set(i);
+                    row[i >>> 6] |= 1L << i;
                 }
                 rows.add(row);
                 weights.add(w);
                 if (paired) {
-                    BitSet comp = (BitSet) row.clone();
-                    comp.flip(0, d);
-                    rows.add(comp);
+                    rows.add(complement(row, d));
                     weights.add(w);
                 }
             } while (nextCombination(idx, d));
@@ -119,7 +118,7 @@ final class ShapleyCoalitions {
                 acc += mass[i] / (i < pairedSizes ? 2 : 1);
                 cdf[i - fullSizes] = acc;
             }
-            Map<BitSet, Integer> seen = new HashMap<>();
+            Map<Key, Integer> seen = new HashMap<>();
             int[] perm = new int[d];
             long attempts = 4L * toDraw; // as shap: at most 4 draws per wanted sample, then stop
             while (toDraw > 0 && attempts-- > 0) {
@@ -132,21 +131,19 @@ final class ShapleyCoalitions {
                 for (int j = 0; j < d; j++) {
                     perm[j] = j;
                 }
-                BitSet row = new BitSet(d);
+                long[] row = new long[words];
                 for (int i = 0; i < s; i++) {
                     int r = i + rng.nextInt(d - i);
                     int t = perm[i];
                     perm[i] = perm[r];
                     perm[r] = t;
-                    row.set(perm[i]);
+                    row[perm[i] >>> 6] |= 1L << perm[i];
                 }
                 if (add(row, rows, weights, seen)) {
                     toDraw--;
                 }
                 if (toDraw > 0 && s <= pairedSizes) {
-                    BitSet comp = (BitSet) row.clone();
-                    comp.flip(0, d);
-                    if (add(comp, rows, weights, seen)) {
+                    if (add(complement(row, d), rows, weights, seen)) {
                         toDraw--;
                     }
                 }
@@ -166,9 +163,9 @@ final class ShapleyCoalitions {
         Coalitions z = new Coalitions(rows.size(), d);
         double[] w = new double[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
-            BitSet row = rows.get(i);
-            for (int j = row.nextSetBit(0); j >= 0; j = row.nextSetBit(j + 1)) {
-                z.set(i, j, true);
+            long[] row = rows.get(i);
+            for (int k = 0; k < words; k++) {
+                z.setWord(i, k, row[k]);
             }
             w[i] = weights.get(i);
         }
@@ -241,13 +238,36 @@ final class ShapleyCoalitions {
         return out;
     }
 
-    private static boolean add(BitSet row, List<BitSet> rows, List<Double> weights, Map<BitSet, Integer> seen) {
-        Integer at = seen.get(row);
+    /** A coalition as a map key. */
+    private record Key(long[] bits) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(bits, k.bits);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bits);
+        }
+    }
+
+    private static long[] complement(long[] row, int d) {
+        long[] c = new long[row.length];
+        for (int k = 0; k < row.length; k++) {
+            long valid = k == row.length - 1 && (d & 63) != 0 ? (1L << (d & 63)) - 1 : -1L;
+            c[k] = ~row[k] & valid;
+        }
+        return c;
+    }
+
+    private static boolean add(long[] row, List<long[]> rows, List<Double> weights, Map<Key, Integer> seen) {
+        Key key = new Key(row);
+        Integer at = seen.get(key);
         if (at != null) {
             weights.set(at, weights.get(at) + 1.0);
             return false;
         }
-        seen.put(row, rows.size());
+        seen.put(key, rows.size());
         rows.add(row);
         weights.add(1.0);
         return true;

@@ -55,12 +55,14 @@ final class WeightedLinearFit {
     static double weightedR2(Coalitions z, double[] y, double[] w, double[] weights, double intercept, double meanY) {
         double rss = 0;
         double tss = 0;
-        int d = z.features();
+        int words = z.words();
         for (int i = 0; i < y.length; i++) {
             double pred = intercept;
-            for (int j = 0; j < d; j++) {
-                if (z.get(i, j)) {
-                    pred += weights[j];
+            for (int word = 0; word < words; word++) {
+                long b = z.word(i, word);
+                while (b != 0) {
+                    pred += weights[(word << 6) + Long.numberOfTrailingZeros(b)];
+                    b &= b - 1;
                 }
             }
             double r = y[i] - pred;

@@ -133,15 +133,24 @@ public final class Heatmap {
         if (p != null) {
             sb.append(" (p=").append(String.format(Locale.ROOT, "%.3f", p[predicted])).append(')');
         }
-        sb.append(" · score: ").append(a.score().name().toLowerCase(Locale.ROOT));
+        int target = a.targets()[sample];
+        String score = a.score().name().toLowerCase(Locale.ROOT);
+        double[] atInput = a.diagnostics().get("score_at_input");
+        sb.append(" · explained: ").append(score).append(" of ")
+                .append(d != null ? d.className(target) : "class " + target);
+        if (atInput != null && sample < atInput.length) {
+            sb.append(" = ").append(num(atInput[sample]));
+        }
         double sum = 0;
         for (float f : v) {
             sum += f;
         }
         sb.append(" · Σ attribution = ").append(num(sum));
+        // the judging diagnostics (e.g. the IG completeness gap); the scores themselves are shown above
         for (Map.Entry<String, double[]> e : a.diagnostics().entrySet()) {
-            if (sample < e.getValue().length) {
-                sb.append(" · ").append(e.getKey().replace('_', ' ')).append(" = ").append(num(e.getValue()[sample]));
+            String k = e.getKey();
+            if (sample < e.getValue().length && !k.startsWith("score_at") && !k.startsWith("relative_")) {
+                sb.append(" · ").append(k.replace('_', ' ')).append(" = ").append(num(e.getValue()[sample]));
             }
         }
         return sb.toString();
@@ -342,7 +351,7 @@ public final class Heatmap {
             cellH = cell;
         } else {
             cellW = clamp(Math.floor(760.0 / Math.max(1, cols)), 2, 36);
-            cellH = clamp(Math.floor(480.0 / Math.max(1, rows)), 4, 24);
+            cellH = clamp(Math.floor(480.0 / Math.max(1, rows)), 4, 32);
         }
         double rowLabelW = 0;
         for (String l : rowLabels) {
@@ -357,7 +366,7 @@ public final class Heatmap {
                 Fonts.width("-" + num(scale.max()), LABEL_SIZE, false));
         double right = barX + 16 + 6 + labelW + 22 + MARGIN;
         width = (int) Math.ceil(Math.max(right, headerWidth() + 2 * MARGIN));
-        height = (int) Math.ceil(gridY + Math.max(gridH, 160) + 58);
+        height = (int) Math.ceil(gridY + Math.max(gridH + 44, colourBarHeight(gridH) + 16) + 24);
     }
 
     // ---- drawing ---------------------------------------------------------------------------
@@ -438,7 +447,7 @@ public final class Heatmap {
         c.text(gridX + gridW / 2, gridY + gridH + 34, columnTitle, LABEL_SIZE, false, MUTED, Canvas.Anchor.MIDDLE);
         // colour bar
         double barX = gridX + gridW + 24;
-        double barH = Math.max(gridH, 160);
+        double barH = colourBarHeight(gridH);
         Color[] ramp = new Color[65];
         for (int i = 0; i < ramp.length; i++) {
             ramp[i] = scale.color(scale.max() * (1 - 2.0 * i / (ramp.length - 1)));
@@ -448,12 +457,17 @@ public final class Heatmap {
         c.text(barX + 22, gridY + 10, "+" + num(scale.max()), LABEL_SIZE, false, INK, Canvas.Anchor.START);
         c.text(barX + 22, gridY + barH / 2 + 4, "0", LABEL_SIZE, false, INK, Canvas.Anchor.START);
         c.text(barX + 22, gridY + barH, "-" + num(scale.max()), LABEL_SIZE, false, INK, Canvas.Anchor.START);
-        c.text(MARGIN, gridY + Math.max(gridH, 160) + 48,
+        c.text(MARGIN, gridY + Math.max(gridH + 44, barH + 16) + 16,
                 "red: for the target class, blue: against · colour scale symmetric, ±max |attribution|",
                 TEXT_SIZE, false, MUTED, Canvas.Anchor.START);
     }
 
     // ---- helpers ---------------------------------------------------------------------------
+
+    /** The colour bar spans the grid, but is never too short to read its three labels. */
+    private static double colourBarHeight(double gridH) {
+        return Math.max(gridH, 100);
+    }
 
     /** Every how many rows/columns a label fits, given the cell size and the room a label needs. */
     private static int step(double cell, double room) {

@@ -57,6 +57,24 @@ class SurrogateFitTest {
     }
 
     @Test
+    void fitsWithFewDistinctWeightsEqualNormalEquations() {
+        // LIME-like weights (a function of the number of features on): the Gram matrix is
+        // accumulated by groups of equal weight; the result must not change.
+        Problem p = randomProblem(21, 700, 9, null, 0.5);
+        double[] w = new double[700];
+        for (int i = 0; i < 700; i++) {
+            w[i] = Math.exp(-(9 - p.z().activeCount(i)) / 4.0);
+        }
+        w[3] = 0; // a sample without weight is left out
+        for (double alpha : new double[] {0, 1}) {
+            SurrogateFit fit = Surrogate.ridge(alpha).fit(p.z(), p.y(), w, List.of("a", "b", "c", "d", "e", "f", "g", "h", "i"));
+            double[] ref = ReferenceAlgebra.ridgeNormalEquations(p.x(), p.y(), w, WeightedGram.all(9), alpha);
+            assertEquals(ref[0], fit.intercept(), 1e-8);
+            assertArrayEquals(Arrays.copyOfRange(ref, 1, 10), fit.weights(), 1e-8);
+        }
+    }
+
+    @Test
     void leastSquaresRecoversAnExactlyLinearTarget() {
         double[] truth = {1.5, -2, 0, 0.25, 3, -0.5};
         Problem p = randomProblem(2, 120, 6, truth, 0);

@@ -2,7 +2,6 @@ package org.explain4j.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,7 +105,7 @@ public final class GradientBenchmark {
         }
     }
 
-    private double rawGradientRun(ModelSource source, GradientGraphSpec spec, FloatTensor batch) throws OrtException {
+    private double rawGradientRun(ModelSource source, GradientGraphSpec spec, FloatTensor batch) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);

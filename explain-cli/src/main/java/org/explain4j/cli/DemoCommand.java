@@ -24,10 +24,11 @@ import java.util.concurrent.Callable;
  * patients of both classes, with the same files as {@code explain}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Explain the embedded breast_cancer_mlp with Integrated Gradients on four real rows of the "
-                + "Wisconsin breast cancer data (the first two malignant and the first two benign), print the "
-                + "predictions, the top features for and against, and the IG completeness gap, and write the "
-                + "same files as `explain`."})
+        description = {"Integrated Gradients on the embedded breast-cancer MLP, four real patients.",
+                "Explains the embedded breast_cancer_mlp on four real rows of the Wisconsin breast cancer data "
+                        + "(the first two malignant and the first two benign), prints the predictions, the top "
+                        + "features for and against, and the IG completeness gap, and writes the same files as "
+                        + "`explain`."})
 final class DemoCommand implements Callable<Integer> {
     static final String MODEL = "breast_cancer_mlp";
     static final int PER_CLASS = 2;
@@ -48,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             Device.parse(device);
         } catch (ExplainException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ReferenceModels.Dataset data = ReferenceModels.breastCancer();
         int[] rows = firstOfEachClass(data.labels(), data.classNames().size());

@@ -186,7 +186,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
             return RowSelection.parse(rows);
         } catch (ExplainException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 

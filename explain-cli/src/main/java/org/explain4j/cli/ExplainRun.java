@@ -13,6 +13,8 @@ import org.explain4j.io.ExplanationJson;
 import org.explain4j.io.InputData;
 import org.explain4j.io.OutputDirectory;
 import org.explain4j.model.InputChecks;
+import org.explain4j.model.InputLayout;
+import org.explain4j.model.ModelDescription;
 import org.explain4j.model.ModelInfo;
 import org.explain4j.model.ModelSource;
 import org.explain4j.onnx.OrtModel;
@@ -79,6 +81,7 @@ final class ExplainRun {
                 t = System.nanoTime();
                 data = input.read(info);
                 InputChecks.validate(info.input(), data.tensor());
+                info = withHeaderNames(info, data);
                 timings.put("read_input", ms(t));
                 LOG.info("read {} sample(s) {} from {}", data.tensor().batchSize(), data.tensor(), data.source());
 
@@ -108,6 +111,28 @@ final class ExplainRun {
             dir.commit();
         }
         Summary.print(out, attribution, info, data, s.out(), files, s.top(), timings);
+    }
+
+    /**
+     * A model without feature names in its sidecar takes them from the input's CSV header, when
+     * the header names the feature axis (layouts FEATURES and TIME_FEATURES, whose last axis it is).
+     */
+    static ModelInfo withHeaderNames(ModelInfo info, InputData data) {
+        ModelDescription d = info.description();
+        if (d == null || !d.featureNames().isEmpty() || data.columnNames().isEmpty()) {
+            return info;
+        }
+        long[] sample = data.tensor().sampleShape();
+        InputLayout layout = d.layout() != null ? d.layout() : InputLayout.guess(sample.length + 1);
+        boolean namesLastAxis = (layout == InputLayout.FEATURES && sample.length == 1)
+                || (layout == InputLayout.TIME_FEATURES && sample.length == 2);
+        if (!namesLastAxis || sample[sample.length - 1] != data.columnNames().size()) {
+            return info;
+        }
+        ModelDescription named = new ModelDescription(d.name(), d.description(), layout, data.columnNames(),
+                d.activation(), d.classNames(), d.defaultScore(), d.gradient(), d.raw());
+        return new ModelInfo(info.name(), info.inputs(), info.outputs(), named, info.checksum(), info.backend(),
+                info.device());
     }
 
     private static List<String> write(OutputDirectory dir, Attribution a, ModelInfo info, InputData data,

@@ -26,12 +26,14 @@ import java.util.concurrent.Callable;
 @Command(name = "explain4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Explanations (saliency, gradient × input, integrated gradients, SmoothGrad) for ONNX models.",
-        subcommands = {ModelsCommand.class, ExplainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ModelsCommand.class, ExplainCommand.class, DemoCommand.class, org.explain4j.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  explain4j demo",
                 "  explain4j models",
-                "  explain4j explain --model breast_cancer_mlp --input data.csv --method ig --out out/run1",
-                "  explain4j explain --model my.onnx --input x.npy --method smoothgrad --samples 100 --out out/run2"})
+                "  explain4j explain -m breast_cancer_mlp -i data.csv --rows 0-9 -o out/run1",
+                "  explain4j explain -m synthetic_cnn1d -i example --method smoothgrad -o out/run2",
+                "  explain4j explain -m my.onnx -i x.npy --method saliency --signed -o out/run3"})
 public final class Main implements Callable<Integer> {
     static final String PREFIX = "explain4j: error: ";
     static final int OK = 0;

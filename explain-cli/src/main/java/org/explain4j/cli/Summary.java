@@ -33,7 +33,7 @@ final class Summary {
         SampleAxes axes = SampleAxes.of(a.values().sampleShape(), d);
         int n = a.batchSize();
         out.println(a.method() + " on " + info.name() + " (" + info.backend() + ", " + info.device() + "), "
-                + n + " sample" + (n == 1 ? "" : "s") + " " + shape(a.values().sampleShape()) + " from " + data.source());
+                + n + " sample" + (n == 1 ? "" : "s") + " of shape " + shape(a.values().sampleShape()) + " from " + data.source());
         out.println("  parameters: " + parameters(a.parameters()));
         float[] labels = data.labels().orElse(null);
         int[] rows = data.rows();

@@ -174,6 +174,14 @@ public final class OrtModel implements ExplainableModel {
         return gradient != null;
     }
 
+    /**
+     * The forward graph as this model loaded it (a fresh parse of its bytes), for graph passes
+     * that read weights and structure, such as LRP. Changing it does not change the model.
+     */
+    public ModelProto onnxModel() {
+        return GraphOutputs.parse(modelBytes, location);
+    }
+
     /** Samples per run of the gradient graph, or 0 when the model has none. */
     public int gradientBatch() {
         return gradient == null ? 0 : gradient.batch();

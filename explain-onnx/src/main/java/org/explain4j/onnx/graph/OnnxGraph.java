@@ -10,10 +10,8 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.explain4j.ExplainException;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -68,7 +67,7 @@ public final class OnnxGraph {
         this.declared = Collections.unmodifiableMap(decl);
         this.inputs = List.copyOf(in);
         this.outputs = g.getOutputList().stream().map(ValueInfoProto::getName).toList();
-        this.nodes = List.copyOf(topologicalOrder(g, inits.keySet(), in));
+        this.nodes = List.copyOf(topologicalOrder(g));
         Map<String, OnnxNode> prod = new HashMap<>();
         Map<String, List<OnnxNode>> cons = new HashMap<>();
         for (OnnxNode n : nodes) {
@@ -244,7 +243,7 @@ public final class OnnxGraph {
     }
 
     /** Kahn's algorithm, taking ready nodes in file order so sorted files keep their order. */
-    private static List<OnnxNode> topologicalOrder(GraphProto g, Set<String> initializers, List<String> inputs) {
+    private static List<OnnxNode> topologicalOrder(GraphProto g) {
         List<NodeProto> all = g.getNodeList();
         Map<String, Integer> producerIndex = new HashMap<>();
         for (int i = 0; i < all.size(); i++) {
@@ -268,7 +267,7 @@ public final class OnnxGraph {
                 }
             }
         }
-        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+        PriorityQueue<Integer> ready = new PriorityQueue<>();
         for (int i = 0; i < all.size(); i++) {
             if (pending[i] == 0) {
                 ready.add(i);

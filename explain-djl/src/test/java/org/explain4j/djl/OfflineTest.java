@@ -1,0 +1,109 @@
+package org.explain4j.djl;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The DJL backend never reaches for the network, and a missing native library is a clear
+ * error rather than a download. Each case runs {@link OfflineProbe} in a fresh JVM (DJL's
+ * engines load once per process) with an empty DJL cache, and reads back what it printed.
+ */
+class OfflineTest {
+
+    private static final String MLP = "breast_cancer_mlp";
+    /** Where DJL downloads native libraries from when it is allowed to. */
+    private static final String DOWNLOAD_HOST = "publish.djl.ai";
+
+    @Test
+    void withoutThePyTorchNativeJarTheErrorSaysWhatToAddAndNothingIsDownloaded(@TempDir Path dir) throws Exception {
+        ReferenceFiles.copy(MLP, dir, ".pt", ".json", ".grad.onnx");
+        List<String> out = probe(dir, true, "-Dai.djl.offline=true", "pytorch", dir.resolve(MLP + ".pt").toString());
+        String error = single(out, "RESULT error ");
+        assertTrue(error.startsWith("DJL's PyTorch engine cannot be loaded ("), error);
+        assertTrue(error.contains("ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64"), error);
+        assertTrue(error.contains("never downloads it"), error);
+        assertEquals(List.of(), lines(out, "RESULT network "), "network requests");
+        assertFalse(out.stream().anyMatch(l -> l.contains(DOWNLOAD_HOST)), String.join("\n", out));
+    }
+
+    /**
+     * The control, so that the test above can fail: with the offline switch off, the same
+     * class path makes DJL reach for its download site (its host lookup or a connection shows
+     * in the output), where the test above saw nothing.
+     */
+    @Test
+    void withOfflineModeOffDjlReachesForItsDownloadSite(@TempDir Path dir) throws Exception {
+        ReferenceFiles.copy(MLP, dir, ".pt", ".json", ".grad.onnx");
+        List<String> out = probe(dir, true, "-Dai.djl.offline=false", "pytorch", dir.resolve(MLP + ".pt").toString());
+        assertTrue(out.stream().anyMatch(l -> l.contains(DOWNLOAD_HOST)), String.join("\n", out));
+    }
+
+    @Test
+    void withTheNativeJarsBothEnginesLoadWithoutTheNetwork(@TempDir Path dir) throws Exception {
+        ReferenceFiles.copy(MLP, dir, ".pt", ".json", ".grad.onnx");
+        List<String> out = probe(dir, false, "-Dai.djl.offline=true", "pytorch", dir.resolve(MLP + ".pt").toString());
+        assertEquals("ok", single(out, "RESULT "), String.join("\n", out));
+    }
+
+    @Test
+    void onnxRuntimeStartedBeforeDjlIsExplained(@TempDir Path dir) throws Exception {
+        ReferenceFiles.copy(MLP, dir, ".onnx", ".json", ".grad.onnx");
+        List<String> out = probe(dir, false, "-Dai.djl.offline=true", "ort-first", dir.resolve(MLP + ".onnx").toString());
+        String error = single(out, "RESULT error ");
+        assertTrue(error.startsWith("DJL's ONNX Runtime engine cannot start: ONNX Runtime was already started"), error);
+        assertTrue(error.contains("DjlEngines.preloadOnnxRuntime()"), error);
+    }
+
+    /**
+     * Runs the probe in a new JVM with the test class path (less PyTorch's native jar when
+     * {@code withoutNative}) and an empty DJL cache under {@code dir}; returns its output lines.
+     */
+    private static List<String> probe(Path dir, boolean withoutNative, String offline, String... args)
+            throws IOException, InterruptedException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> entries = new ArrayList<>(Arrays.asList(classPath.split(File.pathSeparator)));
+        if (withoutNative) {
+            assertTrue(entries.removeIf(e -> e.contains("pytorch-native-cpu")), "the native jar was on the class path");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", String.join(File.pathSeparator, entries),
+                offline,
+                // an empty cache without the native jar; the build's (already unpacked) with it
+                "-DENGINE_CACHE_DIR=" + (withoutNative ? dir.resolve("djl-cache") : DjlEngines.cacheDirectory()),
+                OfflineProbe.class.getName()));
+        command.addAll(List.of(args));
+        Path log = dir.resolve("probe.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe did not finish in 2 minutes");
+        List<String> out = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), String.join("\n", out));
+        return out;
+    }
+
+    private static List<String> lines(List<String> out, String prefix) {
+        return out.stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
+                .collect(Collectors.toList());
+    }
+
+    private static String single(List<String> out, String prefix) {
+        List<String> found = lines(out, prefix).stream().filter(l -> !l.startsWith("network ")).toList();
+        assertEquals(1, found.size(), String.join("\n", out));
+        return found.get(0);
+    }
+}
