@@ -12,7 +12,8 @@ Each measurement: 10 warm-up calls, then at least 20 timed calls and at least 2 
 The machine may be shared: ``loadavg_1m`` is recorded with each result, and the fastest call
 (``*_best_ms``) next to the median. With 2 intra-op threads, a loaded machine (load average above
 ~1 on 2 cores) can slow the median down many times over (threads wait on each other): compare
-only runs taken at a low load.
+only runs taken at a low load; ``--rounds R`` repeats each measurement R times and keeps the
+round with the lowest median.
 Prints one JSON object per model; ``--out file.json`` also writes them as a JSON array.
 
 Run from the repository root:
@@ -88,6 +89,8 @@ def ig50(model, x):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", help="also write the results as a JSON array to this file")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat each measurement and keep the round with the lowest median")
     ap.add_argument("models", nargs="*")
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -96,12 +99,13 @@ def main():
     for name in names:
         model, xs = load(name)
         batch = xs.repeat([(32 + len(xs) - 1) // len(xs)] + [1] * (xs.dim() - 1))[:32]
-        t_sal, b_sal, n_sal = timeit(lambda: saliency(model, batch))
-        t_ig, b_ig, n_ig = timeit(lambda: ig50(model, xs[0]))
+        t_sal, b_sal, n_sal = min(timeit(lambda: saliency(model, batch))
+                                  for _ in range(args.rounds))
+        t_ig, b_ig, n_ig = min(timeit(lambda: ig50(model, xs[0])) for _ in range(args.rounds))
         r = {"model": name, "saliency_per_s": 32.0 / t_sal, "ig50_per_s": 1.0 / t_ig,
              "saliency_batch": 32, "saliency_median_ms": 1e3 * t_sal, "ig50_median_ms": 1e3 * t_ig,
              "saliency_best_ms": 1e3 * b_sal, "ig50_best_ms": 1e3 * b_ig,
-             "calls": [n_sal, n_ig], "torch": torch.__version__, "threads": 2,
+             "calls": [n_sal, n_ig], "rounds": args.rounds, "torch": torch.__version__, "threads": 2,
              "dtype": "float32", "cpu": platform.processor() or platform.machine(),
              "loadavg_1m": os.getloadavg()[0]}
         print(json.dumps(r), flush=True)

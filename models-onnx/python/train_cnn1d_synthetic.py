@@ -24,6 +24,7 @@ holds the first 4 of them). Run from the repository root with /usr/bin/python3.
 """
 import json
 import os
+import sys
 
 import numpy as np
 import torch
@@ -138,5 +139,32 @@ def main():
     common.update_index()
 
 
+EVAL_N, EVAL_SEED = 120, 2
+
+
+def write_eval_set():
+    """Held-out evaluation set for `explain4j evaluate` (no training, no export): EVAL_N samples
+    from make_data with seed 2 (train used 0, held-out 1), written as <name>.eval.npy (x, npy v1.0
+    <f4) and <name>.eval.truth.json (same format as .truth.json: per sample label, channel,
+    center, interval and the flat 0/1 mask of the input's shape). Run with --eval-set."""
+    x, y, centers, masks = make_data(EVAL_N, EVAL_SEED)
+    d = common.model_dir(NAME)
+    common.save_npy(os.path.join(d, NAME + ".eval.npy"), x)
+    truth = {"description": "ground truth of the evaluation set %s.eval.npy (make_data(%d, seed %d), same "
+                            "order): the class-k bump lies in channel k, interval [round(center)-3, "
+                            "round(center)+3] inclusive" % (NAME, EVAL_N, EVAL_SEED),
+             "samples": [{"label": int(y[i]), "channel": int(y[i]), "center": float(centers[i]),
+                          "interval": [int(np.flatnonzero(masks[i, y[i]])[0]),
+                                       int(np.flatnonzero(masks[i, y[i]])[-1])],
+                          "mask": [int(v) for v in masks[i].reshape(-1)]} for i in range(EVAL_N)]}
+    with open(os.path.join(d, NAME + ".eval.truth.json"), "w") as f:
+        json.dump(truth, f, separators=(",", ":"))
+        f.write("\n")
+    print("%s: wrote evaluation set of %d samples" % (NAME, EVAL_N))
+
+
 if __name__ == "__main__":
-    main()
+    if "--eval-set" in sys.argv:
+        write_eval_set()
+    else:
+        main()

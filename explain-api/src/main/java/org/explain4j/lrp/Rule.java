@@ -131,7 +131,10 @@ public sealed interface Rule {
      * @throws ExplainException naming the accepted names
      */
     static Rule parse(String text, double defaultEpsilon) {
-        String t = text.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").replace(" ", "");
+        String t = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+        int paren = t.indexOf('(');
+        // separators in the name only: the arguments may hold signs and exponents (1e-3)
+        t = (paren < 0 ? t : t.substring(0, paren)).replace("-", "").replace("_", "") + (paren < 0 ? "" : t.substring(paren));
         Matcher call = CALL.matcher(t);
         String name = call.matches() ? call.group(1) : t;
         String[] args = call.matches() ? call.group(2).split(",") : new String[0];

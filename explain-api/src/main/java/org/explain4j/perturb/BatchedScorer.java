@@ -89,19 +89,37 @@ final class BatchedScorer {
         return evaluations;
     }
 
+    /**
+     * Batch arrays up to this many floats (4 MiB) are kept per thread between explanations:
+     * allocating and zeroing a fresh large array per explanation costs as much as the sampling.
+     */
+    private static final int KEEP_LIMIT = 1 << 20;
+    private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[2][0]);
+
     /** One array for full batches, one for the shorter last batch; both kept for the next call. */
     private float[] buffer(int rows) {
         int len = rows * sampleSize;
-        if (rows == batchSize) {
-            if (full.length != len) {
-                full = new float[len];
+        boolean isFull = rows == batchSize;
+        float[] current = isFull ? full : tail;
+        if (current.length == len) {
+            return current;
+        }
+        float[][] kept = KEPT.get();
+        int slot = isFull ? 0 : 1;
+        if (kept[slot].length == len) {
+            current = kept[slot];
+        } else {
+            current = new float[len];
+            if (len <= KEEP_LIMIT) {
+                kept[slot] = current;
             }
-            return full;
         }
-        if (tail.length != len) {
-            tail = new float[len];
+        if (isFull) {
+            full = current;
+        } else {
+            tail = current;
         }
-        return tail;
+        return current;
     }
 
     /** The model's outputs at {@code inputs}, {@code batchSize} samples per call. */

@@ -21,14 +21,16 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code explain4j demo}: Integrated Gradients on the embedded breast-cancer MLP for real
- * patients of both classes, with the same files as {@code explain}.
+ * patients of both classes, with the same files as {@code explain}. The baseline is the data
+ * set's mean patient, not zeros: the model takes raw measurements, where zero is no tumour at all.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Integrated Gradients on the embedded breast-cancer MLP, four real patients.",
                 "Explains the embedded breast_cancer_mlp on four real rows of the Wisconsin breast cancer data "
                         + "(the first two malignant and the first two benign), prints the predictions, the top "
                         + "features for and against, and the IG completeness gap, and writes the same files as "
-                        + "`explain`."})
+                        + "`explain`. The IG baseline is the mean patient of the data set: an all-zero "
+                        + "baseline would be a tumour of size zero, far outside anything the model saw."})
 final class DemoCommand implements Callable<Integer> {
     static final String MODEL = "breast_cancer_mlp";
     static final int PER_CLASS = 2;
@@ -72,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             public FloatTensor background(ModelInfo info) {
                 return data.features();
             }
-        }, new ExplainRun.Settings("integrated_gradients", Map.of(), "predicted", device, out, rows.length, 5),
+        }, new ExplainRun.Settings("integrated_gradients", Map.of("baseline", "mean"), "predicted", device, out, rows.length, 5),
                 spec.commandLine().getOut());
         return Main.OK;
     }

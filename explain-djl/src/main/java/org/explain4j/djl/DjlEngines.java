@@ -51,7 +51,7 @@ public final class DjlEngines {
      * {@value #CACHE_PROPERTY}; called before every engine use, cheap after the first time.
      */
     static synchronized void prepare() {
-        OneDnnIsa.apply(); // before PyTorch can run anything, whichever engine loads it
+        PyTorchEnvironment.apply(); // before PyTorch loads, whichever engine loads it
         if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
@@ -115,6 +115,9 @@ public final class DjlEngines {
         }
         try {
             Engine engine = Engine.getEngine(name);
+            if (name.equals(ONNX_RUNTIME)) {
+                disableOrtTelemetry();
+            }
             LOG.debug("{} {} loaded (DJL {}, cache {})", name, engine.getVersion(), Engine.getDjlVersion(),
                     ai.djl.util.Utils.getEngineCacheDir());
             return engine;
@@ -132,6 +135,15 @@ public final class DjlEngines {
             }
             FAILURES.put(name, failure);
             throw failure;
+        }
+    }
+
+    /** ONNX Runtime 1.29's native library carries Microsoft's telemetry client; explain4j runs offline. */
+    private static void disableOrtTelemetry() {
+        try {
+            ai.onnxruntime.OrtEnvironment.getEnvironment().setTelemetry(false);
+        } catch (ai.onnxruntime.OrtException e) {
+            LOG.debug("could not switch ONNX Runtime's telemetry off: {}", e.getMessage());
         }
     }
 

@@ -91,10 +91,18 @@ public final class DjlModel implements ExplainableModel {
      *                          input, or an engine that cannot be loaded
      */
     public static DjlModel openOnnx(ModelSource source) {
+        return openOnnx(source, 0);
+    }
+
+    /**
+     * As {@link #openOnnx(ModelSource)}, with {@code threads} intra-op threads per ONNX Runtime
+     * session (0: ONNX Runtime's default, one per core).
+     */
+    public static DjlModel openOnnx(ModelSource source, int threads) {
         byte[] bytes = source.readModel();
         ModelFormat.require(ModelFormat.ONNX, bytes, source.location(), "DJL's ONNX Runtime engine");
         Engine engine = DjlEngines.onnxRuntime();
-        OnnxRuntimeRunner runner = OnnxRuntimeRunner.open(source, bytes, engine);
+        OnnxRuntimeRunner runner = OnnxRuntimeRunner.open(source, bytes, engine, threads);
         try {
             ModelDescription description = source.description()
                     .orElseGet(() -> ModelDescription.inferred(source.name(), runner.input()));
@@ -126,6 +134,15 @@ public final class DjlModel implements ExplainableModel {
      *                          PyTorch native library that cannot be loaded
      */
     public static DjlModel openTorchScript(ModelSource source) {
+        return openTorchScript(source, 0);
+    }
+
+    /**
+     * As {@link #openTorchScript(ModelSource)}, setting PyTorch's intra-op threads to
+     * {@code threads} first (0 leaves PyTorch's setting alone). PyTorch has one such setting
+     * for the whole process: it applies to every TorchScript model, opened before or after.
+     */
+    public static DjlModel openTorchScript(ModelSource source, int threads) {
         byte[] bytes = source.readModel();
         ModelFormat.require(ModelFormat.TORCHSCRIPT, bytes, source.location(), "DJL's PyTorch engine");
         ModelDescription description = source.description().orElseThrow(() -> new ExplainException(
@@ -135,6 +152,9 @@ public final class DjlModel implements ExplainableModel {
         TensorInfo input = sidecarInput(description, source.location());
         String outputName = description.raw().path("output").path("name").asText("y");
         Engine engine = DjlEngines.pytorch();
+        if (threads > 0) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
         PyTorchRunner runner = PyTorchRunner.open(source, bytes, engine);
         try {
             TensorInfo output = runner.probeOutput(input, outputName);

@@ -70,13 +70,14 @@ final class OnnxRuntimeRunner implements EngineRunner {
      * @throws ExplainException for a TorchScript or unreadable file, or a model that does not
      *                          take one float32 input
      */
-    static OnnxRuntimeRunner open(ModelSource source, byte[] bytes, Engine engine) {
+    static OnnxRuntimeRunner open(ModelSource source, byte[] bytes, Engine engine, int threads) {
         ModelFormat.require(ModelFormat.ONNX, bytes, source.location(), "DJL's ONNX Runtime engine");
         OnnxSignature signature = OnnxSignature.read(bytes, source.location());
         TensorInfo input = checkedInput(signature, source.name());
         checkOutput(signature, source.name());
 
-        Model forward = load(engine, source.name(), bytes, source.location());
+        Map<String, String> options = sessionOptions(threads);
+        Model forward = load(engine, source.name(), bytes, source.location(), options);
         Model gradient = null;
         try {
             GradientGraphSpec names = source.description().flatMap(ModelDescription::gradient).orElse(DEFAULT_GRADIENT);
@@ -91,7 +92,7 @@ final class OnnxRuntimeRunner implements EngineRunner {
                 long graphBatch = x.shape()[0];
                 fixed = graphBatch > 0;
                 batch = fixed ? Math.toIntExact(graphBatch) : names.batch() > 0 ? names.batch() : 32;
-                gradient = load(engine, source.name() + ".grad", gradBytes, where);
+                gradient = load(engine, source.name() + ".grad", gradBytes, where, options);
             }
             LOG.debug("opened model '{}' from {} on DJL's ONNX Runtime engine: input {}, gradient graph {}",
                     source.name(), source.location(), input, gradient == null ? "none" : "batch " + batch);
@@ -175,10 +176,20 @@ final class OnnxRuntimeRunner implements EngineRunner {
         }
     }
 
-    private static Model load(Engine engine, String modelName, byte[] bytes, String where) {
+    /**
+     * DJL's session options for {@code threads} intra-op threads (0: ONNX Runtime's default).
+     * DJL applies {@code intraOpNumThreads} only when {@code interOpNumThreads} is given too, so
+     * both are: one inter-op thread, as ONNX Runtime's default sequential execution uses.
+     */
+    private static Map<String, String> sessionOptions(int threads) {
+        return threads > 0 ? Map.of("interOpNumThreads", "1", "intraOpNumThreads", Integer.toString(threads))
+                : Map.of();
+    }
+
+    private static Model load(Engine engine, String modelName, byte[] bytes, String where, Map<String, String> options) {
         Model model = engine.newModel(modelName, null);
         try {
-            model.load(new ByteArrayInputStream(bytes), Map.of());
+            model.load(new ByteArrayInputStream(bytes), options);
             return model;
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();

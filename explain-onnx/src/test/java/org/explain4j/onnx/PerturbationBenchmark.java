@@ -11,6 +11,8 @@ import org.explain4j.perturb.PerturbationBaseline;
 import org.explain4j.perturb.PerturbationExplainer;
 import org.explain4j.tensor.FloatTensor;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +31,9 @@ import java.util.Locale;
  *     org.explain4j.onnx.PerturbationBenchmark [explanations] [ortThreads]
  * </pre>
  * (the classpath from {@code mvn dependency:build-classpath}). Times are medians of repeated
- * runs after a warm-up; they depend on the machine and on what else runs on it.
+ * runs after a warm-up, as CPU time of the calling thread (with one intra-op thread ONNX Runtime
+ * computes on the calling thread) and as wall time; CPU time is the steadier of the two on a
+ * shared machine.
  */
 public final class PerturbationBenchmark {
 
@@ -90,31 +94,40 @@ public final class PerturbationBenchmark {
             batches.add(new FloatTensor(shape, data));
         }
         int warm = Math.max(3, explanations / 5);
-        double[] limeMs = new double[explanations];
-        double[] shapMs = new double[explanations];
-        double[] forwardMs = new double[explanations];
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        double[][] ms = new double[6][explanations]; // cpu: forwards, lime, shap; wall: the same
         for (int rep = -warm; rep < explanations; rep++) {
             FloatTensor x = pool.sample(Math.floorMod(rep, pool.batchSize()));
+            long c0 = cpu.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             for (FloatTensor b : batches) {
                 model.forward(b);
             }
+            long c1 = cpu.getCurrentThreadCpuTime();
             long t1 = System.nanoTime();
             explainOnce(lime, model, x);
+            long c2 = cpu.getCurrentThreadCpuTime();
             long t2 = System.nanoTime();
             explainOnce(shap, model, x);
+            long c3 = cpu.getCurrentThreadCpuTime();
             long t3 = System.nanoTime();
             if (rep >= 0) {
-                forwardMs[rep] = (t1 - t0) / 1e6;
-                limeMs[rep] = (t2 - t1) / 1e6;
-                shapMs[rep] = (t3 - t2) / 1e6;
+                long[] c = {c0, c1, c2, c3};
+                long[] t = {t0, t1, t2, t3};
+                for (int k = 0; k < 3; k++) {
+                    ms[k][rep] = (c[k + 1] - c[k]) / 1e6;
+                    ms[k + 3][rep] = (t[k + 1] - t[k]) / 1e6;
+                }
             }
         }
-        double f = median(forwardMs);
-        double l = median(limeMs);
-        double k = median(shapMs);
-        System.out.printf(Locale.ROOT, "%-26s batch %4d | 1000 forwards %8.3f ms | LIME %8.3f ms (x%.2f) | KernelSHAP %8.3f ms (x%.2f)"
-                        + " | LIME %.0f explanations/s%n", name, batch, f, l, l / f, k, k / f, 1000 / l);
+        for (int clock = 0; clock < 2; clock++) {
+            double f = median(ms[3 * clock]);
+            double l = median(ms[3 * clock + 1]);
+            double k = median(ms[3 * clock + 2]);
+            System.out.printf(Locale.ROOT, "%-26s batch %4d %-4s | 1000 forwards %8.3f ms | LIME %8.3f ms (x%.2f)"
+                            + " | KernelSHAP %8.3f ms (x%.2f) | LIME %.0f explanations/s%n", name, batch,
+                    clock == 0 ? "cpu" : "wall", f, l, l / f, k, k / f, 1000 / l);
+        }
     }
 
     private static void explainOnce(PerturbationExplainer e, ExplainableModel model, FloatTensor x) {

@@ -53,7 +53,10 @@ final class RecurrentUnroller {
         return (domain.isEmpty() || domain.equals("ai.onnx")) && (op.equals("LSTM") || op.equals("GRU"));
     }
 
-    /** {@code model} with every LSTM and GRU node unrolled; {@code shapes} are the model's probed shapes. */
+    /**
+     * {@code model} (default opset 15 or newer: the pass emits Shape with start/end) with every
+     * LSTM and GRU node unrolled; {@code shapes} are the model's probed shapes.
+     */
     static ModelProto unroll(ModelProto model, ValueShapes shapes) {
         RecurrentUnroller u = new RecurrentUnroller(model, shapes);
         for (OnnxNode n : u.graph.nodes()) {

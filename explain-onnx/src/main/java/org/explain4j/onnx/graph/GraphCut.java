@@ -49,16 +49,22 @@ public final class GraphCut {
                     TypeProto.Tensor.newBuilder().setElemType(info.elemType()).setShape(shape))));
         }
         ModelProto pruned = Pruning.withoutDeadNodes(model.toBuilder().setGraph(b).build());
-        // Inputs nothing reads any more (the original input, typically) are dropped.
+        // Inputs and initializers nothing reads any more (the original input, the weights of the
+        // removed head) are dropped.
         OnnxGraph p = OnnxGraph.of(pruned);
         Set<String> read = new HashSet<>(pruned.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList());
         for (OnnxNode n : p.nodes()) {
             read.addAll(n.inputs());
         }
-        GraphProto.Builder pb = pruned.getGraph().toBuilder().clearInput();
+        GraphProto.Builder pb = pruned.getGraph().toBuilder().clearInput().clearInitializer();
         for (ValueInfoProto in : pruned.getGraph().getInputList()) {
             if (read.contains(in.getName())) {
                 pb.addInput(in);
+            }
+        }
+        for (var t : pruned.getGraph().getInitializerList()) {
+            if (read.contains(t.getName())) {
+                pb.addInitializer(t);
             }
         }
         return pruned.toBuilder().setGraph(pb).build();
