@@ -107,7 +107,113 @@ public final class ConvMap extends LinearMap {
 
     @Override
     public void transpose(double[] s, int sOff, double[] w, double[] result, int outOff) {
-        run(result, outOff, w, s, sOff, false);
+        int nonZero = 0;
+        int size = outSize();
+        for (int j = 0; j < size; j++) {
+            if (s[sOff + j] != 0) {
+                nonZero++;
+            }
+        }
+        // below a max-pool or a dead ReLU most outputs carry nothing: scatter only the others
+        if (nonZero * 4 < size) {
+            scatter(s, sOff, w, result, outOff);
+        } else {
+            run(result, outOff, w, s, sOff, false);
+        }
+    }
+
+    /** The transposed product output by output, skipping outputs whose value is zero. */
+    private void scatter(double[] s, int sOff, double[] w, double[] a, int aOff) {
+        int cpg = channels / groups;
+        int mpg = outChannels / groups;
+        int inSpatial = in[0] * in[1] * in[2];
+        int outSpatial = out[0] * out[1] * out[2];
+        int kernelSize = kernel[0] * kernel[1] * kernel[2];
+        for (int m = 0; m < outChannels; m++) {
+            int group = m / mpg;
+            int sBase = sOff + m * outSpatial;
+            for (int o = 0; o < outSpatial; o++) {
+                double sv = s[sBase + o];
+                if (sv == 0) {
+                    continue;
+                }
+                int o2 = o % out[2];
+                int o1 = (o / out[2]) % out[1];
+                int o0 = o / (out[2] * out[1]);
+                for (int cl = 0; cl < cpg; cl++) {
+                    int aBase = aOff + (group * cpg + cl) * inSpatial;
+                    int widx = (m * cpg + cl) * kernelSize;
+                    for (int k0 = 0; k0 < kernel[0]; k0++) {
+                        int i0 = o0 * stride[0] + k0 * dilation[0] - pad[0];
+                        if (i0 < 0 || i0 >= in[0]) {
+                            widx += kernel[1] * kernel[2];
+                            continue;
+                        }
+                        for (int k1 = 0; k1 < kernel[1]; k1++) {
+                            int i1 = o1 * stride[1] + k1 * dilation[1] - pad[1];
+                            if (i1 < 0 || i1 >= in[1]) {
+                                widx += kernel[2];
+                                continue;
+                            }
+                            int row = aBase + (i0 * in[1] + i1) * in[2];
+                            for (int k2 = 0; k2 < kernel[2]; k2++, widx++) {
+                                int i2 = o2 * stride[2] + k2 * dilation[2] - pad[2];
+                                if (i2 >= 0 && i2 < in[2]) {
+                                    a[row + i2] += w[widx] * sv;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The connection pattern does not depend on the output channel within a group: the shares
+     * of a group's output channels are summed first, then spread once per input channel.
+     */
+    @Override
+    public void transposeConnections(double[] s, int sOff, double[] result, int outOff) {
+        int cpg = channels / groups;
+        int mpg = outChannels / groups;
+        int inSpatial = in[0] * in[1] * in[2];
+        int outSpatial = out[0] * out[1] * out[2];
+        double[] sum = new double[outSpatial];
+        for (int g = 0; g < groups; g++) {
+            java.util.Arrays.fill(sum, 0);
+            for (int m = g * mpg; m < (g + 1) * mpg; m++) {
+                int base = sOff + m * outSpatial;
+                for (int o = 0; o < outSpatial; o++) {
+                    sum[o] += s[base + o];
+                }
+            }
+            for (int cl = 0; cl < cpg; cl++) {
+                spread(sum, result, outOff + (g * cpg + cl) * inSpatial);
+            }
+        }
+    }
+
+    /** Adds each output position's value to every input its kernel window covers (one channel). */
+    private void spread(double[] z, double[] a, int aBase) {
+        for (int k0 = 0; k0 < kernel[0]; k0++) {
+            for (int k1 = 0; k1 < kernel[1]; k1++) {
+                for (int k2 = 0; k2 < kernel[2]; k2++) {
+                    int off2 = k2 * dilation[2] - pad[2];
+                    for (int o0 = lo[0][k0]; o0 < hi[0][k0]; o0++) {
+                        int i0 = o0 * stride[0] + k0 * dilation[0] - pad[0];
+                        for (int o1 = lo[1][k1]; o1 < hi[1][k1]; o1++) {
+                            int i1 = o1 * stride[1] + k1 * dilation[1] - pad[1];
+                            int zRow = (o0 * out[1] + o1) * out[2];
+                            int aRow = aBase + (i0 * in[1] + i1) * in[2] + off2;
+                            for (int o2 = lo[2][k2]; o2 < hi[2][k2]; o2++) {
+                                a[aRow + o2 * stride[2]] += z[zRow + o2];
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** One loop nest for both directions: forward adds {@code w·a} into {@code z}; transposed adds {@code w·z} into {@code a}. */
@@ -139,7 +245,17 @@ public final class ConvMap extends LinearMap {
                                     int zRow = zBase + (o0 * out[1] + o1) * out[2];
                                     int aRow = aBase + (i0 * in[1] + i1) * in[2] + off2;
                                     int st = stride[2];
-                                    if (forward) {
+                                    if (st == 1) { // unit stride: contiguous on both sides, the JIT vectorises it
+                                        if (forward) {
+                                            for (int o2 = lo2; o2 < hi2; o2++) {
+                                                z[zRow + o2] += wv * a[aRow + o2];
+                                            }
+                                        } else {
+                                            for (int o2 = lo2; o2 < hi2; o2++) {
+                                                a[aRow + o2] += wv * z[zRow + o2];
+                                            }
+                                        }
+                                    } else if (forward) {
                                         for (int o2 = lo2; o2 < hi2; o2++) {
                                             z[zRow + o2] += wv * a[aRow + o2 * st];
                                         }

@@ -40,6 +40,18 @@ public final class DenseMap extends LinearMap {
         }
     }
 
+    /** Every input reads every output: each input gets the sum of the shares. */
+    @Override
+    public void transposeConnections(double[] s, int sOff, double[] result, int outOff) {
+        double sum = 0;
+        for (int j = 0; j < out; j++) {
+            sum += s[sOff + j];
+        }
+        for (int i = 0; i < in; i++) {
+            result[outOff + i] += sum;
+        }
+    }
+
     @Override
     public void transpose(double[] s, int sOff, double[] w, double[] result, int outOff) {
         for (int i = 0; i < in; i++) {

@@ -85,6 +85,15 @@ public abstract class LinearMap {
     /** {@code out[outOff + i] += Σ_j w_ij s[sOff + j]}. */
     public abstract void transpose(double[] s, int sOff, double[] w, double[] out, int outOff);
 
+    /**
+     * {@code out[outOff + i] += Σ_j c_ij s[sOff + j]} over the connection pattern ({@code c_ij = 1}
+     * where unit {@code j} reads input {@code i}): how evenly shared parts (a bias's, ε's) reach the
+     * inputs. Subclasses may do it faster than {@link #transpose} with {@link WeightTransform#ONES}.
+     */
+    public void transposeConnections(double[] s, int sOff, double[] out, int outOff) {
+        transpose(s, sOff, weights(WeightTransform.ONES), out, outOff);
+    }
+
     /** {@code N_j}: how many inputs output unit {@code j} reads (in-bounds taps for a convolution). */
     public final double[] fanIn() {
         double[] f = fanIn;

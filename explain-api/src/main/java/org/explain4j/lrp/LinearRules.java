@@ -57,7 +57,14 @@ public final class LinearRules {
         } else if (rule instanceof Rule.AlphaBeta ab) {
             alphaBeta(map, ab.alpha(), ab.beta(), a, rOut, n, biasFactor, result);
         } else if (rule instanceof Rule.Flat) {
-            spread(map, WeightTransform.ONES, map.fanIn(), rOut, n, result);
+            double[] fan = map.fanIn();
+            double[] q = new double[out];
+            for (int s = 0; s < n; s++) {
+                for (int j = 0; j < out; j++) {
+                    q[j] = fan[j] == 0 ? 0 : rOut[s * out + j] / fan[j];
+                }
+                map.transposeConnections(q, 0, result, s * in);
+            }
         } else if (rule instanceof Rule.WSquare) {
             spread(map, WeightTransform.SQUARED, map.squaredNorm(), rOut, n, result);
         } else {
@@ -72,7 +79,6 @@ public final class LinearRules {
         int in = map.inSize();
         int out = map.outSize();
         double[] w = map.weights(t);
-        double[] ones = map.weights(WeightTransform.ONES);
         double[] fan = map.fanIn();
         double[] z = new double[out];
         double[] share = new double[out];
@@ -105,7 +111,7 @@ public final class LinearRules {
                 result[aOff + i] = a[aOff + i] * back[i];
             }
             if (anyShare) {
-                map.transpose(share, 0, ones, result, aOff);
+                map.transposeConnections(share, 0, result, aOff);
             }
         }
     }
@@ -120,7 +126,6 @@ public final class LinearRules {
         int out = map.outSize();
         double[] wp = map.weights(WeightTransform.POSITIVE);
         double[] wn = map.weights(WeightTransform.NEGATIVE);
-        double[] ones = map.weights(WeightTransform.ONES);
         double[] fan = map.fanIn();
         double[] bias = map.bias();
         double[] ap = new double[in];
@@ -185,7 +190,7 @@ public final class LinearRules {
                 }
             }
             if (anyShare) {
-                map.transpose(share, 0, ones, result, aOff);
+                map.transposeConnections(share, 0, result, aOff);
             }
         }
     }

@@ -150,9 +150,10 @@ public final class Evaluation {
         }
         Optional<Completeness.Residual> res = Completeness.of(a);
         res.ifPresent(r -> {
-            m.put("completeness_residual", MetricSummary.of("completeness_residual",
+            // one key per law: IG's completeness and LRP's conservation are different promises
+            m.put(r.law() + "_residual", MetricSummary.of(r.law() + "_residual",
                     r.law().replace('_', ' ') + " residual (abs.)", LOWER, abs(r.absolute())));
-            m.put("completeness_relative", MetricSummary.of("completeness_relative",
+            m.put(r.law() + "_relative", MetricSummary.of(r.law() + "_relative",
                     r.law().replace('_', ' ') + " relative residual (abs.)", LOWER, abs(r.relative())));
         });
         if (truth != null) {

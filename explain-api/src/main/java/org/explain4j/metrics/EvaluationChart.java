@@ -21,7 +21,8 @@ import java.util.List;
 final class EvaluationChart {
     private static final Color[] COLORS = {
         new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
-        new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442)};
+        new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442),
+        new Color(0x8C564B), new Color(0x7F7F7F), new Color(0x17BECF), new Color(0xBCBD22)};
     private static final Color GRID = new Color(0xDDDDDD);
     private static final Color MUTED = new Color(0x666666);
     private static final int WIDTH = 1120;
@@ -173,6 +174,8 @@ final class EvaluationChart {
         if (hi == lo) {
             hi = lo + 1;
         }
+        hi *= 1.15; // room for the value labels
+        lo *= 1.15;
         int top = y + 22;
         int ph = h - 40;
         int n = values.length;
@@ -180,7 +183,7 @@ final class EvaluationChart {
         int zero = top + (int) Math.round(ph * hi / (hi - lo));
         g.setColor(Color.GRAY);
         g.drawLine(x, zero, x + w - 10, zero);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, n > 6 ? 8 : 10));
         for (int i = 0; i < n; i++) {
             double v = values[i];
             int bx = x + i * slot + slot / 6;

@@ -20,26 +20,34 @@ import java.util.SplittableRandom;
  *       products ({@code N·C} rows, batched), {@code b_r} in double;</li>
  *   <li><b>region size along random directions</b>: for each of {@code directions} random unit
  *       directions {@code u} (scaled per cell: {@code x + s·(u ⊙ scale)}), the largest {@code s}
- *       up to which the model still equals the same linear model, {@code max_c |f_c − (W_r x' +
- *       b_r)_c| ≤ tolerance · (1 + max_c |f_c(x)|)}. A geometric grid of {@code s} from
- *       {@code maxRadius·2⁻²³} to {@code maxRadius} brackets the first departure, bisection
- *       narrows it; every step is one batched forward call over all inputs and directions. A
- *       radius that reaches {@code maxRadius} is censored (the region is at least that large).
- *       On a smooth model (an LSTM) this measures how far a linear model holds to the tolerance;</li>
- *   <li><b>exactness</b>: the model is evaluated afresh at the midpoint of each measured
- *       segment, {@code x + (radius/2)·u}, and compared with {@code W_r x' + b_r}
- *       ({@code reproductionError}, absolute, max over classes and directions);</li>
+ *       up to which the model keeps the same linear model: its Jacobian stays within
+ *       {@code jacobianTolerance · max|W_r|} of {@code W_r} and its output within
+ *       {@code tolerance · (1 + max_c |f_c(x)|)} of {@code W_r x' + b_r}. The Jacobian jumps at
+ *       every kink that matters to the output, so the region is found however small the kink;
+ *       the output test alone would only notice it once the departure grew past the tolerance.
+ *       A geometric grid of {@code s} from {@code maxRadius·2⁻²³} to {@code maxRadius} brackets
+ *       the first departure, bisection narrows it; each step is batched over all inputs and
+ *       directions (forward for the outputs, {@code C} one-hot VJP rows per point for the
+ *       Jacobian). A radius that reaches {@code maxRadius} is censored (the region is at least
+ *       that large). On a smooth model (an LSTM) this measures how far a linear model holds to
+ *       the tolerances;</li>
+ *   <li><b>exactness</b>: the model is evaluated afresh at the midpoint of each measured segment,
+ *       {@code x + (radius/2)·u} — inside the region, which is convex — and compared with
+ *       {@code W_r x' + b_r} ({@code reproductionError}, absolute, max over classes and
+ *       directions);</li>
  *   <li><b>consistency</b>: the Jacobian at those midpoints compared with {@code W_r}
- *       ({@code jacobianChange}: max |ΔW| / max |W_r|) — 0 when every point of the region gets
- *       the same interpretation, as OpenBox promises.</li>
+ *       ({@code jacobianChange}: max |ΔW| / max |W_r|) — float rounding only, when every point of
+ *       the region gets the same interpretation, as OpenBox promises.</li>
  * </ul>
- * The linear prediction is always taken at the float point actually fed to the model, so input
- * rounding does not count as departure.
+ * With {@code checkJacobian(false)} only outputs are compared (a cheaper, tolerance-bound
+ * radius, no VJPs after the linear models). The linear prediction is always taken at the float
+ * point actually fed to the model, so input rounding does not count as departure.
  */
 public final class OpenBox {
     public static final int DEFAULT_DIRECTIONS = 8;
     public static final double DEFAULT_MAX_RADIUS = 10;
     public static final double DEFAULT_TOLERANCE = 1e-4;
+    public static final double DEFAULT_JACOBIAN_TOLERANCE = 1e-4;
     public static final int DEFAULT_REFINEMENTS = 16;
     public static final long DEFAULT_SEED = 5L;
     private static final int GRID = 24;
@@ -47,6 +55,7 @@ public final class OpenBox {
     private final int directions;
     private final double maxRadius;
     private final double tolerance;
+    private final double jacobianTolerance;
     private final int refinements;
     private final PerturbationScale scale;
     private final long seed;
@@ -57,6 +66,7 @@ public final class OpenBox {
         this.directions = b.directions;
         this.maxRadius = b.maxRadius;
         this.tolerance = b.tolerance;
+        this.jacobianTolerance = b.jacobianTolerance;
         this.refinements = b.refinements;
         this.scale = b.scale;
         this.seed = b.seed;
@@ -185,14 +195,15 @@ public final class OpenBox {
         for (int g = 0; g < GRID; g++) {
             grid[g] = maxRadius * Math.pow(2, -(GRID - 1 - g));
         }
-        double[] dev = deviations(model, inputs, lm, dir, pairs * GRID, row -> row / GRID, row -> grid[row % GRID]);
+        boolean[] departed = departures(probe(model, inputs, lm, dir, pairs * GRID, row -> row / GRID,
+                row -> grid[row % GRID], checkJacobian), threshold, row -> row / GRID / directions);
         double[] lo = new double[pairs];
         double[] hi = new double[pairs];
         boolean[] open = new boolean[pairs];
         for (int p = 0; p < pairs; p++) {
             int first = -1;
             for (int g = 0; g < GRID && first < 0; g++) {
-                if (dev[p * GRID + g] > threshold[p / directions]) {
+                if (departed[p * GRID + g]) {
                     first = g;
                 }
             }
@@ -211,12 +222,13 @@ public final class OpenBox {
             for (int p = 0; p < pairs; p++) {
                 mid[p] = (lo[p] + hi[p]) / 2;
             }
-            double[] dm = deviations(model, inputs, lm, dir, pairs, row -> row, row -> mid[row]);
+            boolean[] dm = departures(probe(model, inputs, lm, dir, pairs, row -> row, row -> mid[row], checkJacobian),
+                    threshold, row -> row / directions);
             for (int p = 0; p < pairs; p++) {
                 if (open[p]) {
                     continue;
                 }
-                if (dm[p] > threshold[p / directions]) {
+                if (dm[p]) {
                     hi[p] = mid[p];
                 } else {
                     lo[p] = mid[p];
@@ -234,41 +246,31 @@ public final class OpenBox {
         for (int p = 0; p < pairs; p++) {
             half[p] = lo[p] / 2;
         }
-        double[] dh = deviations(model, inputs, lm, dir, pairs, row -> row, row -> half[row]);
+        double[][] mid = probe(model, inputs, lm, dir, pairs, row -> row, row -> half[row], checkJacobian);
         double[] reproduction = new double[n];
-        for (int p = 0; p < pairs; p++) {
-            reproduction[p / directions] = Math.max(reproduction[p / directions], dh[p]);
-        }
         double[] change = new double[n];
-        Arrays.fill(change, Double.NaN);
-        if (checkJacobian) {
-            float[] mids = new float[pairs * d];
-            for (int p = 0; p < pairs; p++) {
-                int i = p / directions;
-                for (int j = 0; j < d; j++) {
-                    mids[p * d + j] = (float) (x[i * d + j] + half[p] * dir[p][j]);
-                }
-            }
-            long[] shape = inputs.shape();
-            shape[0] = pairs;
-            double[][] jm = jacobians(model, new FloatTensor(shape, mids), c);
-            for (int i = 0; i < n; i++) {
-                double[] w = lm[i].weights();
-                double maxW = 0;
-                for (double v : w) {
-                    maxW = Math.max(maxW, Math.abs(v));
-                }
-                double worst = 0;
-                for (int k = 0; k < directions; k++) {
-                    double[] wm = jm[i * directions + k];
-                    for (int q = 0; q < w.length; q++) {
-                        worst = Math.max(worst, Math.abs(wm[q] - w[q]));
-                    }
-                }
-                change[i] = maxW == 0 ? worst : worst / maxW;
+        Arrays.fill(change, checkJacobian ? 0 : Double.NaN);
+        for (int p = 0; p < pairs; p++) {
+            int i = p / directions;
+            reproduction[i] = Math.max(reproduction[i], mid[0][p]);
+            if (checkJacobian) {
+                change[i] = Math.max(change[i], mid[1][p]);
             }
         }
         return new Result(lm, radius, censored, reproduction, change, dir);
+    }
+
+    private interface RowIndex {
+        int of(int row);
+    }
+
+    /** Whether each probed point left the linear model: output or (when probed) Jacobian departure. */
+    private boolean[] departures(double[][] probe, double[] threshold, RowIndex inputOf) {
+        boolean[] out = new boolean[probe[0].length];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = probe[0][r] > threshold[inputOf.of(r)] || (probe[1] != null && probe[1][r] > jacobianTolerance);
+        }
+        return out;
     }
 
     private interface PairOf {
@@ -279,33 +281,76 @@ public final class OpenBox {
         double of(int row);
     }
 
-    /** max_c |f_c(x + s·dir) − (W x' + b)_c| for each row's pair and step. */
-    private double[] deviations(ExplainableModel model, FloatTensor inputs, LinearModel[] lm, float[][] dir, int rows,
-                                PairOf pairOf, StepOf stepOf) {
+    /**
+     * Probes the points {@code x_i + s·dir_p} (pair and step of each row): {@code [0]} the output
+     * departure {@code max_c |f_c − (W x' + b)_c|}, {@code [1]} (when asked) the Jacobian change
+     * {@code max |J − W| / max |W|}, else null. Points go through the model in batches: forward
+     * for the outputs, {@code C} one-hot VJP rows per point for the Jacobian; only the two
+     * numbers per point are kept.
+     */
+    private double[][] probe(ExplainableModel model, FloatTensor inputs, LinearModel[] lm, float[][] dir, int rows,
+                             PairOf pairOf, StepOf stepOf, boolean jacobian) {
         int d = inputs.sampleSize();
         int c = lm[0].classes();
         float[] x = inputs.data();
-        double[] predicted = new double[rows * c];
-        double[] out = ScoreBatches.outputs(model, inputs.sampleShape(), rows, c, batchSize, (row, dst, offset) -> {
-            int p = pairOf.of(row);
-            int i = p / directions;
-            double s = stepOf.of(row);
-            float[] u = dir[p];
-            for (int j = 0; j < d; j++) {
-                dst[offset + j] = (float) (x[i * d + j] + s * u[j]);
+        double[] outDev = new double[rows];
+        double[] jacDev = jacobian ? new double[rows] : null;
+        int per = jacobian ? Math.max(1, batchSize / c) : batchSize;
+        long[] shape = inputs.shape();
+        for (int start = 0; start < rows; start += per) {
+            int count = Math.min(per, rows - start);
+            float[] pts = new float[count * d];
+            double[] predicted = new double[count * c];
+            for (int r = 0; r < count; r++) {
+                int row = start + r;
+                int p = pairOf.of(row);
+                int i = p / directions;
+                double s = stepOf.of(row);
+                float[] u = dir[p];
+                for (int j = 0; j < d; j++) {
+                    pts[r * d + j] = (float) (x[i * d + j] + s * u[j]);
+                }
+                System.arraycopy(lm[i].predict(pts, r * d), 0, predicted, r * c, c);
             }
-            double[] y = lm[i].predict(dst, offset);
-            System.arraycopy(y, 0, predicted, row * c, c);
-        });
-        double[] dev = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            double m = 0;
-            for (int k = 0; k < c; k++) {
-                m = Math.max(m, Math.abs(out[r * c + k] - predicted[r * c + k]));
+            shape[0] = count;
+            FloatTensor batch = new FloatTensor(shape.clone(), pts);
+            float[] y = checkedForward(model, batch, c);
+            for (int r = 0; r < count; r++) {
+                double m = 0;
+                for (int k = 0; k < c; k++) {
+                    m = Math.max(m, Math.abs(y[r * c + k] - predicted[r * c + k]));
+                }
+                outDev[start + r] = m;
             }
-            dev[r] = m;
+            if (jacobian) {
+                double[][] jac = jacobians(model, batch, c);
+                for (int r = 0; r < count; r++) {
+                    double[] w = lm[pairOf.of(start + r) / directions].weights();
+                    double maxW = 0;
+                    double worst = 0;
+                    for (int q = 0; q < w.length; q++) {
+                        maxW = Math.max(maxW, Math.abs(w[q]));
+                        worst = Math.max(worst, Math.abs(jac[r][q] - w[q]));
+                    }
+                    jacDev[start + r] = maxW == 0 ? worst : worst / maxW;
+                }
+            }
         }
-        return dev;
+        return new double[][] {outDev, jacDev};
+    }
+
+    private static float[] checkedForward(ExplainableModel model, FloatTensor batch, int c) {
+        FloatTensor y = model.forward(batch);
+        if (y.batchSize() != batch.batchSize() || y.sampleSize() != c) {
+            throw new ExplainException("the model returned " + Arrays.toString(y.shape()) + " for a batch of "
+                    + batch.batchSize() + " points; expected [" + batch.batchSize() + "," + c + "]");
+        }
+        int bad = y.firstNonFinite();
+        if (bad >= 0) {
+            throw new ExplainException("the model's output " + y.indexOf(bad) + " is " + y.get(bad)
+                    + " at a point OpenBox probed; lower the maximum radius");
+        }
+        return y.data();
     }
 
     private FloatTensor forward(ExplainableModel model, FloatTensor inputs) {
@@ -359,13 +404,15 @@ public final class OpenBox {
     @Override
     public String toString() {
         return "openbox(" + directions + " directions, max radius " + maxRadius + " × " + scale.describe()
-                + ", tolerance " + tolerance + ")";
+                + ", output tolerance " + tolerance + (checkJacobian ? ", Jacobian tolerance " + jacobianTolerance
+                : ", outputs only") + ")";
     }
 
     public static final class Builder {
         private int directions = DEFAULT_DIRECTIONS;
         private double maxRadius = DEFAULT_MAX_RADIUS;
         private double tolerance = DEFAULT_TOLERANCE;
+        private double jacobianTolerance = DEFAULT_JACOBIAN_TOLERANCE;
         private int refinements = DEFAULT_REFINEMENTS;
         private PerturbationScale scale = PerturbationScale.unit();
         private long seed = DEFAULT_SEED;
@@ -393,6 +440,12 @@ public final class OpenBox {
             return this;
         }
 
+        /** Relative Jacobian change that ends the region (default 1e-4 of max |W_r|, above float32 noise). */
+        public Builder jacobianTolerance(double jacobianTolerance) {
+            this.jacobianTolerance = jacobianTolerance;
+            return this;
+        }
+
         /** Bisection steps after the grid (default 16). */
         public Builder refinements(int refinements) {
             this.refinements = refinements;
@@ -416,7 +469,7 @@ public final class OpenBox {
             return this;
         }
 
-        /** Whether to compare the Jacobian at points inside the region with {@code W_r} (default yes). */
+        /** Whether probed points compare their Jacobian with {@code W_r} too (default yes; no: outputs only). */
         public Builder checkJacobian(boolean checkJacobian) {
             this.checkJacobian = checkJacobian;
             return this;
@@ -431,6 +484,10 @@ public final class OpenBox {
             }
             if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
                 throw new ExplainException("OpenBox tolerance must be a finite number > 0; got " + tolerance);
+            }
+            if (!(jacobianTolerance > 0) || Double.isInfinite(jacobianTolerance)) {
+                throw new ExplainException("OpenBox Jacobian tolerance must be a finite number > 0; got "
+                        + jacobianTolerance);
             }
             if (refinements < 0) {
                 throw new ExplainException("OpenBox refinements must be 0 or more; got " + refinements);

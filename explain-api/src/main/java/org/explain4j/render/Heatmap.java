@@ -237,6 +237,34 @@ public final class Heatmap {
                 shortRows, rowTitle, colTitle);
     }
 
+    /**
+     * A grid of any values, e.g. a data set summary: {@code values[row][column]}, rows labelled,
+     * columns numbered from 0, on the same blue–white–red scale symmetric around 0. NaN cells
+     * (nothing to show) are drawn white, as 0.
+     */
+    public static Heatmap ofGrid(String title, String subtitle, float[][] values, List<String> rowLabels,
+                                 String rowTitle, String columnTitle) {
+        if (values.length != rowLabels.size()) {
+            throw new IllegalArgumentException(values.length + " rows but " + rowLabels.size() + " row labels");
+        }
+        int cols = values.length == 0 ? 0 : values[0].length;
+        float[][] g = new float[values.length][cols];
+        float[] all = new float[values.length * cols];
+        for (int r = 0; r < values.length; r++) {
+            if (values[r].length != cols) {
+                throw new IllegalArgumentException("row " + r + " has " + values[r].length + " columns, not " + cols);
+            }
+            for (int c = 0; c < cols; c++) {
+                float v = Float.isNaN(values[r][c]) ? 0f : values[r][c];
+                g[r][c] = v;
+                all[r * cols + c] = v;
+            }
+        }
+        List<String> shortRows = rowLabels.stream().map(s -> shorten(s, 36)).toList();
+        return new Heatmap(Kind.GRID, title, subtitle, DivergingColorScale.symmetric(all), null, null, null, g,
+                shortRows, rowTitle, columnTitle);
+    }
+
     public Kind kind() {
         return kind;
     }

@@ -96,8 +96,8 @@ class EvaluationTest {
         assertEquals(24, gxi.metrics().get("gt_topk_precision").count());
         assertTrue(rnd.metrics().get("gt_topk_precision").mean() < 0.7);
         // IG on a linear model is exact: completeness residual at float rounding
-        assertTrue(ig.metrics().get("completeness_residual").mean() < 1e-4);
-        assertFalse(gxi.metrics().containsKey("completeness_residual"));
+        assertTrue(ig.metrics().get("ig_completeness_residual").mean() < 1e-4);
+        assertFalse(gxi.metrics().containsKey("ig_completeness_residual"));
         assertTrue(gxi.timingsMs().containsKey("explain") && gxi.timingsMs().containsKey("curves"));
 
         EvaluationReport report = new EvaluationReport("linear", Map.of("model", "linear"), ev.settings(), rs, null);

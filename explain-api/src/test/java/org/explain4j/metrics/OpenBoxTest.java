@@ -62,8 +62,7 @@ class OpenBoxTest {
     @Test
     void theRegionRadiusIsTheDistanceToTheFirstKink() {
         MetricFixtures.ReluNet net = net();
-        OpenBox.Result r = OpenBox.builder().directions(6).tolerance(1e-6).refinements(30).maxRadius(20).build()
-                .compute(net, X);
+        OpenBox.Result r = OpenBox.builder().directions(6).refinements(30).maxRadius(20).build().compute(net, X);
         for (int i = 0; i < 3; i++) {
             double[] x = TestModels.toDouble(X.sampleData(i));
             for (int k = 0; k < 6; k++) {
@@ -74,9 +73,8 @@ class OpenBoxTest {
                     assertTrue(r.censored()[i][k]);
                     continue;
                 }
-                // the departure is seen once it exceeds the tolerance: just past the kink
-                assertTrue(radius >= kink * (1 - 1e-6) - 1e-6, "radius " + radius + " before kink " + kink);
-                assertTrue(radius <= kink * 1.01 + 1e-3, "radius " + radius + " far past kink " + kink);
+                // the Jacobian jumps at the kink: found to the bisection's precision
+                assertEquals(kink, radius, 1e-5 * kink + 1e-6, "direction " + k + " of input " + i);
             }
             assertTrue(r.reproductionError()[i] < 1e-5, "reproduction " + r.reproductionError()[i]);
             assertEquals(0.0, r.jacobianChange()[i], 1e-6, "same linear model everywhere in the region");
@@ -105,8 +103,13 @@ class OpenBoxTest {
         OpenBox.builder().directions(5).refinements(3).batchSize(8).build().compute(net, X);
         assertTrue(net.forwardBatches.stream().allMatch(b -> b <= 8));
         assertTrue(net.vjpBatches.stream().allMatch(b -> b <= 8));
-        // Jacobians: 3·2 rows at the inputs, 15·2 at the midpoints
-        assertEquals(36, net.vjpBatches.stream().mapToInt(Integer::intValue).sum());
+        // Jacobians (2 rows per point): 3 inputs, 15 pairs × (24 grid points + 3 bisections + 1 midpoint)
+        assertEquals(2 * (3 + 15 * (24 + 3 + 1)), net.vjpBatches.stream().mapToInt(Integer::intValue).sum());
+        net.vjpBatches.clear();
+        OpenBox.Result outputsOnly = OpenBox.builder().directions(5).refinements(3).batchSize(8).checkJacobian(false)
+                .build().compute(net, X);
+        assertEquals(6, net.vjpBatches.stream().mapToInt(Integer::intValue).sum(), "only the linear models");
+        assertTrue(Double.isNaN(outputsOnly.jacobianChange()[0]));
     }
 
     @Test

@@ -229,7 +229,7 @@ final class AuditCommand implements Callable<Integer> {
                 method, o.instances(), o.seconds(), o.instances() / Math.max(o.seconds(), 1e-9));
         StringBuilder classes = new StringBuilder();
         s.classCounts().forEach((c, n) -> classes.append(classes.length() == 0 ? "" : ", ").append(s.className(c))
-                .append(' ').append(n));
+                .append(": ").append(n));
         console.println("explained classes: " + classes);
         if (!Double.isNaN(s.meanR2())) {
             console.printf(Locale.ROOT, "mean surrogate R²: %.3f%n", s.meanR2());

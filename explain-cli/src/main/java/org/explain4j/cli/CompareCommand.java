@@ -93,7 +93,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "<n>",
             description = "Intra-op threads of every backend (0: each runtime's default, one per core)."
-                    + " For djl-pytorch this is PyTorch's process-wide setting. Default: ${DEFAULT-VALUE}.")
+                    + " For djl-pytorch this is PyTorch's process-wide setting. On a machine whose cores are busy"
+                    + " with other work, 1 gives steadier numbers: PyTorch's OpenMP threads slow down badly when they"
+                    + " must share cores. Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(names = "--target", defaultValue = "predicted", paramLabel = "<class>",
@@ -329,7 +331,7 @@ final class CompareCommand implements Callable<Integer> {
             boolean needTorch = backends.contains("djl-pytorch");
             Path path = Path.of(model);
             if (model.endsWith(".pt") && Files.isRegularFile(path)) {
-                ModelSource torch = ModelSource.fromPath(path);
+                ModelSource torch = TorchScriptSources.fromPath(path);
                 ModelSource onnx = null;
                 if (needOnnx) {
                     Path beside = path.resolveSibling(torch.name() + ".onnx");

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "explain4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Explanations (saliency, gradient × input, integrated gradients, SmoothGrad) for ONNX models.",
-        subcommands = {ModelsCommand.class, ExplainCommand.class, DemoCommand.class, AuditCommand.class, org.explain4j.bench.BenchCommand.class,
+        subcommands = {ModelsCommand.class, ExplainCommand.class, DemoCommand.class, AuditCommand.class, EvaluateCommand.class, SummarizeCommand.class, org.explain4j.bench.BenchCommand.class,
                 CompareCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  explain4j demo",

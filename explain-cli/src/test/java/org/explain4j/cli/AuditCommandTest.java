@@ -192,7 +192,8 @@ class AuditCommandTest {
             while (System.nanoTime() < deadline && p.isAlive() && stagedBytes() < 20_000) {
                 Thread.sleep(100);
             }
-            assertTrue(p.isAlive(), "the audit should still run: " + Files.readString(tmp.resolve("log.txt")));
+            assertTrue(p.isAlive(), "the audit should still run (exit " + (p.isAlive() ? "-" : p.exitValue()) + "): "
+                    + Files.readString(tmp.resolve("log.txt")));
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         } finally {

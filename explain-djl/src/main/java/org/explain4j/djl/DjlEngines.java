@@ -12,27 +12,27 @@ import java.util.Map;
 /**
  * Loads DJL's engines offline and turns their failures into one-line {@link ExplainException}s.
  *
- * <p>DJL downloads missing native libraries (and model zoo metadata) unless it is told it is
- * offline. explain4j ships the native libraries as Maven artifacts
- * ({@code ai.djl.pytorch:pytorch-native-cpu} with its {@code pytorch-jni}, and ONNX Runtime's
- * jar), so before the first engine loads this class sets {@code ai.djl.offline=true} unless the
- * property was set already: DJL then never reaches for the network, and a missing library is
- * an error rather than a download.
- *
- * <p>DJL unpacks the PyTorch library (about 430 MB) into its cache directory on first use:
- * {@code ~/.djl.ai} unless the system property or environment variable {@code DJL_CACHE_DIR}
- * (or {@code ENGINE_CACHE_DIR} for the engines alone) says otherwise. The system property
- * {@value #CACHE_PROPERTY} sets {@code DJL_CACHE_DIR} for explain4j users who prefer its own
- * name; an explicit {@code DJL_CACHE_DIR}/{@code ENGINE_CACHE_DIR} wins.
+ * <ul>
+ *   <li>Offline: DJL downloads missing native libraries unless told it is offline. explain4j
+ *       ships them as Maven artifacts ({@code ai.djl.pytorch:pytorch-native-cpu} with its
+ *       {@code pytorch-jni}, and ONNX Runtime's jar), so before the first engine loads this
+ *       class sets {@code ai.djl.offline=true} unless it was set already: DJL then never reaches
+ *       for the network, and a missing library is an error, not a download.</li>
+ *   <li>Cache: DJL unpacks the PyTorch library (about 430 MB) into its cache directory on
+ *       first use, {@code ~/.djl.ai} unless the system property or environment variable
+ *       {@code DJL_CACHE_DIR} (or {@code ENGINE_CACHE_DIR} for the engines alone) names
+ *       another; see {@link #cacheDirectory()}.</li>
+ *   <li>PyTorch's native environment is set first ({@link PyTorchEnvironment}: oneDNN held to
+ *       AVX2, which was needed for correct numbers on an AVX-512 machine).</li>
+ *   <li>DJL's ONNX Runtime engine must be the first user of ONNX Runtime in the process (see
+ *       {@link #preloadOnnxRuntime()}), and loads on a thread with a large stack.</li>
+ * </ul>
  */
 public final class DjlEngines {
 
     /** Engine names as DJL registers them. */
     static final String PYTORCH = "PyTorch";
     static final String ONNX_RUNTIME = "OnnxRuntime";
-
-    /** explain4j's name for DJL's cache directory; see the class comment. */
-    public static final String CACHE_PROPERTY = "explain4j.djl.cache";
 
     /** The native artifacts, as a user would add them to a build, for error messages. */
     static final String PYTORCH_NATIVE_ARTIFACTS = "ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64"
@@ -47,22 +47,20 @@ public final class DjlEngines {
     }
 
     /**
-     * Sets DJL's offline switch (unless already set) and its cache directory from
-     * {@value #CACHE_PROPERTY}; called before every engine use, cheap after the first time.
+     * Sets DJL's offline switch (unless already set) and PyTorch's native environment; called
+     * before every engine use, cheap after the first time.
      */
     static synchronized void prepare() {
         PyTorchEnvironment.apply(); // before PyTorch loads, whichever engine loads it
         if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        String cache = System.getProperty(CACHE_PROPERTY);
-        if (cache != null && !cache.isBlank() && System.getProperty("DJL_CACHE_DIR") == null
-                && System.getProperty("ENGINE_CACHE_DIR") == null) {
-            System.setProperty("DJL_CACHE_DIR", Path.of(cache).toAbsolutePath().toString());
-        }
     }
 
-    /** Where DJL keeps (and unpacks) its engine libraries, as DJL will resolve it. */
+    /**
+     * Where DJL keeps (and unpacks) its engine libraries: {@code ENGINE_CACHE_DIR}, else
+     * {@code DJL_CACHE_DIR} (system property or environment variable), else {@code ~/.djl.ai}.
+     */
     public static Path cacheDirectory() {
         prepare();
         return ai.djl.util.Utils.getEngineCacheDir();
@@ -114,7 +112,7 @@ public final class DjlEngines {
             throw new ExplainException(earlier.getMessage(), earlier.getCause());
         }
         try {
-            Engine engine = Engine.getEngine(name);
+            Engine engine = onLargeStack(() -> Engine.getEngine(name));
             if (name.equals(ONNX_RUNTIME)) {
                 disableOrtTelemetry();
             }
@@ -136,6 +134,39 @@ public final class DjlEngines {
             FAILURES.put(name, failure);
             throw failure;
         }
+    }
+
+    /**
+     * Runs {@code load} on a thread with a 16 MB stack and returns its result. ONNX Runtime 1.29
+     * overflows a default (1 MB) Java thread stack while it creates its environment when the
+     * process's command line is long (about 4 KB, e.g. {@code java -cp} with many jars): the
+     * JVM dies with SIGSEGV and no error file. DJL's engine creates that environment when it
+     * loads, so it loads here.
+     */
+    private static Engine onLargeStack(java.util.function.Supplier<Engine> load) {
+        Engine[] result = new Engine[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = load.get();
+            } catch (RuntimeException | LinkageError e) {
+                failure[0] = e;
+            }
+        }, "djl-engine-load", 16L << 20);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExplainException("interrupted while DJL's engine was loading", e);
+        }
+        if (failure[0] instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure[0] instanceof LinkageError l) {
+            throw l;
+        }
+        return result[0];
     }
 
     /** ONNX Runtime 1.29's native library carries Microsoft's telemetry client; explain4j runs offline. */

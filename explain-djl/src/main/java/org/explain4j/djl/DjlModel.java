@@ -121,7 +121,7 @@ public final class DjlModel implements ExplainableModel {
      * the input's name and shape.
      */
     public static DjlModel openTorchScript(Path ptFile) {
-        return openTorchScript(ModelSource.fromPath(ptFile));
+        return openTorchScript(TorchScriptSources.fromPath(ptFile));
     }
 
     /**

@@ -21,11 +21,19 @@ record OnnxSignature(List<TensorInfo> inputs, List<TensorInfo> outputs) {
 
     static OnnxSignature read(byte[] model, String where) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(model, options)) {
-            return new OnnxSignature(infos(session.getInputInfo()), infos(session.getOutputInfo()));
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // The signature is all that is read: skip the graph optimisations that make sessions slow to create.
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            return read(env, model, options);
         } catch (OrtException e) {
             throw new ExplainException(where + " is not a readable ONNX model: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static OnnxSignature read(OrtEnvironment env, byte[] model, OrtSession.SessionOptions options)
+            throws OrtException {
+        try (OrtSession session = env.createSession(model, options)) {
+            return new OnnxSignature(infos(session.getInputInfo()), infos(session.getOutputInfo()));
         }
     }
 

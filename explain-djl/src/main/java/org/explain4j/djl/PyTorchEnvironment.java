@@ -9,9 +9,9 @@ import org.apache.logging.log4j.Logger;
 import java.util.Locale;
 
 /**
- * Environment variables that PyTorch's native library reads when it loads or first runs, set
- * from Java with the C library's {@code setenv} (Java cannot change its own environment) before
- * the PyTorch engine loads. A variable already in the environment is always left as it is.
+ * The environment PyTorch's native library reads when it first runs, set from Java with the C
+ * library's {@code setenv} (Java cannot change its own environment) before the PyTorch engine
+ * loads. A variable already in the environment is always left as it is.
  *
  * <p>{@code ONEDNN_MAX_CPU_ISA}, the instruction set oneDNN (PyTorch's CPU kernels for
  * convolutions and recurrent layers) may use: {@code AVX2} unless the system property
@@ -21,9 +21,6 @@ import java.util.Locale;
  * was off by 13 in the logits, and a Conv1d input gradient was wrong on about half of the
  * calls; the same calls are right with oneDNN held to AVX2 (ONNX Runtime, which does not use
  * oneDNN, was right throughout). The cost is some speed on AVX-512 machines.
- *
- * <p>{@code TORCH_CPP_LOG_LEVEL=ERROR}: libtorch prints its warnings straight to stderr (e.g.
- * that NNPACK does not support the CPU), past the logging explain4j configures.
  */
 final class PyTorchEnvironment {
 
@@ -42,7 +39,7 @@ final class PyTorchEnvironment {
     }
 
     /**
-     * Sets the variables once per process.
+     * Sets the variable once per process.
      *
      * @return oneDNN's instruction set cap in force ({@code ALL} when uncapped)
      */
@@ -63,9 +60,6 @@ final class PyTorchEnvironment {
                 LOG.warn("could not cap oneDNN at {}; PyTorch may use kernels that gave wrong results on some AVX-512"
                         + " CPUs: set ONEDNN_MAX_CPU_ISA={} in the environment", wanted, wanted);
             }
-        }
-        if (System.getenv("TORCH_CPP_LOG_LEVEL") == null) {
-            setenv("TORCH_CPP_LOG_LEVEL", "ERROR");
         }
         LOG.debug("oneDNN instruction set cap for PyTorch: {}", isa);
         return isa;

@@ -55,6 +55,32 @@ public final class TorchScriptSources {
         return ModelSource.of(onnx.name(), pt.toString(), () -> Files.newInputStream(pt), null, description);
     }
 
+    /**
+     * The TorchScript file {@code ptFile}, with the sidecar {@code name.json} beside it when
+     * there is one (its gradient graph, which TorchScript does not need, is not looked for).
+     *
+     * @throws ExplainException when the file is missing or the sidecar unreadable
+     */
+    public static ModelSource fromPath(Path ptFile) {
+        Path file = ptFile.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new ExplainException("TorchScript file not found: " + ptFile);
+        }
+        String fileName = file.getFileName().toString();
+        int dot = fileName.lastIndexOf('.');
+        String name = dot > 0 ? fileName.substring(0, dot) : fileName;
+        Path sidecar = file.resolveSibling(name + ".json");
+        ModelDescription description = null;
+        if (Files.isRegularFile(sidecar)) {
+            try (InputStream in = Files.newInputStream(sidecar)) {
+                description = ModelDescription.parse(in, sidecar.toString());
+            } catch (IOException e) {
+                throw new ExplainException("cannot read model sidecar " + sidecar + ": " + e.getMessage());
+            }
+        }
+        return ModelSource.of(name, file.toString(), () -> Files.newInputStream(file), null, description);
+    }
+
     /** Whether {@link #beside} would find a TorchScript copy of {@code onnx}. */
     public static boolean hasCopy(ModelSource onnx) {
         try {

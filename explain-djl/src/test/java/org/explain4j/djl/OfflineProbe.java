@@ -18,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and prints {@code RESULT ...} lines for the test to read.
  *
  * <p>Scenarios: {@code pytorch FILE.pt} opens a TorchScript model; {@code ort-first FILE.onnx}
- * starts ONNX Runtime directly, then opens the model on DJL's ONNX Runtime engine.
+ * starts ONNX Runtime directly, then opens the model on DJL's ONNX Runtime engine;
+ * {@code both FILE.onnx} opens it on DJL's ONNX Runtime engine, then on the ort backend.
  */
 public final class OfflineProbe {
 
@@ -43,6 +44,10 @@ public final class OfflineProbe {
         try {
             switch (args[0]) {
                 case "pytorch" -> DjlModel.openTorchScript(Path.of(args[1])).close();
+                case "both" -> {
+                    DjlModel.openOnnx(Path.of(args[1])).close();
+                    org.explain4j.onnx.OrtModel.open(Path.of(args[1])).close();
+                }
                 case "ort-first" -> {
                     ai.onnxruntime.OrtEnvironment.getEnvironment();
                     DjlModel.openOnnx(Path.of(args[1])).close();

@@ -58,6 +58,15 @@ class OfflineTest {
         ReferenceFiles.copy(MLP, dir, ".pt", ".json", ".grad.onnx");
         List<String> out = probe(dir, false, "-Dai.djl.offline=true", "pytorch", dir.resolve(MLP + ".pt").toString());
         assertEquals("ok", single(out, "RESULT "), String.join("\n", out));
+        assertEquals(List.of(), lines(out, "RESULT network "), "network requests");
+        // The build sets DJL_CACHE_DIR; the probe unpacked (or found) libtorch there, not in ~/.djl.ai.
+        String configured = System.getProperty("DJL_CACHE_DIR");
+        if (configured != null) {
+            assertEquals(Path.of(configured).normalize(), DjlEngines.cacheDirectory().normalize());
+        }
+        try (var versions = Files.list(DjlEngines.cacheDirectory().resolve("pytorch"))) {
+            assertTrue(versions.anyMatch(v -> Files.isRegularFile(v.resolve("libtorch_cpu.so"))), "libtorch in the cache");
+        }
     }
 
     @Test
@@ -70,18 +79,44 @@ class OfflineTest {
     }
 
     /**
+     * ONNX Runtime 1.29 overflows a 1 MB thread stack while it creates its environment when the
+     * command line is long; both backends create it on a thread with a larger stack. The class
+     * path goes on the command line here, padded to 8 KB, as many launchers put it.
+     */
+    @Test
+    void bothOnnxRuntimeBackendsStartUnderALongCommandLine(@TempDir Path dir) throws Exception {
+        ReferenceFiles.copy(MLP, dir, ".onnx", ".json", ".grad.onnx");
+        List<String> out = probe(dir, false, true, "-Dai.djl.offline=true", "both", dir.resolve(MLP + ".onnx").toString());
+        assertEquals("ok", single(out, "RESULT "), String.join("\n", out));
+    }
+
+    /**
      * Runs the probe in a new JVM with the test class path (less PyTorch's native jar when
      * {@code withoutNative}) and an empty DJL cache under {@code dir}; returns its output lines.
      */
     private static List<String> probe(Path dir, boolean withoutNative, String offline, String... args)
             throws IOException, InterruptedException {
+        return probe(dir, withoutNative, false, offline, args);
+    }
+
+    /** As above; with {@code longCommandLine} the class path goes on the command line, padded to 8 KB. */
+    private static List<String> probe(Path dir, boolean withoutNative, boolean longCommandLine, String offline,
+                                      String... args) throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> entries = new ArrayList<>(Arrays.asList(classPath.split(File.pathSeparator)));
         if (withoutNative) {
             assertTrue(entries.removeIf(e -> e.contains("pytorch-native-cpu")), "the native jar was on the class path");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        String joined = String.join(File.pathSeparator, entries);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (longCommandLine) {
+            StringBuilder padded = new StringBuilder(joined);
+            for (int i = 0; padded.length() < 8192; i++) {
+                padded.append(File.pathSeparator).append(dir.resolve("no-such-folder-" + i));
+            }
+            command.addAll(List.of("-cp", padded.toString()));
+        }
+        command.addAll(List.of(
                 offline,
                 // an empty cache without the native jar; the build's (already unpacked) with it
                 "-DENGINE_CACHE_DIR=" + (withoutNative ? dir.resolve("djl-cache") : DjlEngines.cacheDirectory()),
@@ -89,9 +124,11 @@ class OfflineTest {
         command.addAll(List.of(args));
         Path log = dir.resolve("probe.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        // The class path goes in the environment: ONNX Runtime 1.29 overflows its stack (SIGSEGV,
-        // no hs_err file) while creating its environment when the command line is ~4 KB long.
-        builder.environment().put("CLASSPATH", String.join(File.pathSeparator, entries));
+        // Otherwise the class path goes in the environment: the ort-first scenario creates ONNX
+        // Runtime's environment on the main thread, which a long command line would crash.
+        if (!longCommandLine) {
+            builder.environment().put("CLASSPATH", joined);
+        }
         Process p = builder.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe did not finish in 2 minutes");
         List<String> out = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -115,7 +115,7 @@ public final class OrtModel implements ExplainableModel {
      *                          float input, or the device cannot be used
      */
     public static OrtModel open(ModelSource source, OrtOptions options) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         byte[] bytes = source.readModel();
         Placement placement = place(env, bytes, source, options);
         OrtSession gradientSession = null;
@@ -144,6 +144,39 @@ public final class OrtModel implements ExplainableModel {
             placement.options().close();
             throw e;
         }
+    }
+
+    private static volatile boolean environmentCreated;
+
+    /**
+     * ONNX Runtime's process-wide environment, created on a thread with a 16 MB stack: ONNX
+     * Runtime 1.29 overflows a default (1 MB) Java thread stack while creating it when the
+     * process's command line is long (about 4 KB, e.g. {@code java -cp} with many jars), and
+     * the JVM dies with SIGSEGV and no error file.
+     */
+    private static OrtEnvironment environment() {
+        if (!environmentCreated) {
+            RuntimeException[] failure = new RuntimeException[1];
+            Thread t = new Thread(null, () -> {
+                try {
+                    OrtEnvironment.getEnvironment();
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                }
+            }, "onnxruntime-environment", 16L << 20);
+            t.start();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ExplainException("interrupted while ONNX Runtime was starting", e);
+            }
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            environmentCreated = true;
+        }
+        return OrtEnvironment.getEnvironment();
     }
 
     /** Whether this ONNX Runtime build lists the CUDA execution provider (the GPU jar does). */

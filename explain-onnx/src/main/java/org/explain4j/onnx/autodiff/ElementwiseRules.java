@@ -36,6 +36,11 @@ final class ElementwiseRules {
         rules.put("Clip", ElementwiseRules::clip);
         rules.put("Where", ElementwiseRules::where);
         rules.put("Expand", n -> n.add(0, n.unbroadcast(n.grad(), n.shape(n.out(0)), n.in(0))));
+        for (String op : List.of("Floor", "Ceil", "Round", "Sign")) {
+            rules.put(op, n -> {
+                // Piecewise constant: the derivative is zero wherever it exists, so nothing flows back.
+            });
+        }
     }
 
     private static void identity(NodeGradient n) {

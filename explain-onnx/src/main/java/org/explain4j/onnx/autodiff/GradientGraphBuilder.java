@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import org.explain4j.ExplainException;
+import org.explain4j.model.GradientGraphSpec;
 import org.explain4j.onnx.graph.Attrs;
 import org.explain4j.onnx.graph.GraphEmitter;
 import org.explain4j.onnx.graph.OnnxGraph;
@@ -43,12 +44,29 @@ public final class GradientGraphBuilder {
     /** The default opset the gradient graph uses at least. */
     public static final int MIN_OPSET = 17;
 
+    /** The "file" of a {@link GradientGraphSpec} for a graph built by this class (for provenance). */
+    public static final String BUILT_IN_JAVA = "built in Java by explain4j (GradientGraphBuilder)";
+
     private GradientGraphBuilder() {
     }
 
     /** The gradient graph of serialized model {@code forwardModel}, serialized. */
     public static byte[] build(byte[] forwardModel, GradientOptions options) {
         return build(OnnxGraph.parseModel(forwardModel, "the forward model"), options).toByteArray();
+    }
+
+    /**
+     * How the graph that {@link #build} makes for these options names its tensors, as the ORT
+     * backend reads an exported graph's sidecar: input, cotangent, output and gradient names; batch
+     * 0 (the batch stays free wherever the model's does). Intermediate gradients are named
+     * {@code grad_<tensor>}.
+     */
+    public static GradientGraphSpec describe(byte[] forwardModel, GradientOptions options) {
+        OnnxGraph g = OnnxGraph.parse(forwardModel, "the forward model");
+        String input = options.input() != null ? options.input() : firstOf(g.inputNames(), "input");
+        String output = options.output() != null ? options.output() : firstOf(g.outputNames(), "output");
+        return new GradientGraphSpec(BUILT_IN_JAVA, 0, input, options.cotangentName(), output,
+                options.gradName() != null ? options.gradName() : "grad_" + input);
     }
 
     /** The gradient graph of {@code forward}. */
@@ -130,6 +148,7 @@ public final class GradientGraphBuilder {
         if (options.inputShape() != null) {
             fixInputShape(g, input, options.inputShape());
         }
+        dropInitializerInputs(g);
         ModelProto result = model.toBuilder().setGraph(g).setDocString("Gradient graph built by explain4j from "
                 + (forward.getProducerName().isEmpty() ? "an ONNX model" : "a " + forward.getProducerName() + " model")
                 + ": inputs " + String.join(", ", original.inputNames()) + ", " + cotangent + "; outputs "
@@ -190,6 +209,18 @@ public final class GradientGraphBuilder {
         }
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(info.elemType()).setShape(shape))).build();
+    }
+
+    /**
+     * Old models (IR version 3) list their weights among the graph inputs as well; at the IR
+     * version the gradient graph has they need not be, and leaving them out keeps the graph's
+     * inputs to what a caller feeds.
+     */
+    private static void dropInitializerInputs(GraphProto.Builder g) {
+        java.util.Set<String> weights = new java.util.HashSet<>();
+        g.getInitializerList().forEach(t -> weights.add(t.getName()));
+        List<ValueInfoProto> kept = g.getInputList().stream().filter(v -> !weights.contains(v.getName())).toList();
+        g.clearInput().addAllInput(kept);
     }
 
     private static void fixInputShape(GraphProto.Builder g, String input, long[] shape) {

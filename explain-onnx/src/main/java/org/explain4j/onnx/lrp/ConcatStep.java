@@ -13,11 +13,23 @@ import java.util.Map;
  * absorbed.
  */
 final class ConcatStep extends Step {
-    private final GraphConstants consts;
+    /** Per input: its constant value's shape, or {@code null} for a computed input (resolved once, at build time). */
+    private final List<long[]> constantShapes = new ArrayList<>();
+    private final List<String> computed = new ArrayList<>();
 
     ConcatStep(OnnxNode n, GraphConstants consts) {
         super(List.of(n));
-        this.consts = consts;
+        for (String s : n.inputs()) {
+            if (s.isEmpty()) {
+                constantShapes.add(null);
+                continue;
+            }
+            boolean constant = consts.isConstant(s);
+            constantShapes.add(constant ? consts.value(s).get().dims() : null);
+            if (!constant && !computed.contains(s)) {
+                computed.add(s);
+            }
+        }
     }
 
     @Override
@@ -27,13 +39,7 @@ final class ConcatStep extends Step {
 
     @Override
     List<String> relevanceInputs() {
-        List<String> in = new ArrayList<>();
-        for (String s : node().inputs()) {
-            if (!s.isEmpty() && !consts.isConstant(s) && !in.contains(s)) {
-                in.add(s);
-            }
-        }
-        return in;
+        return computed;
     }
 
     @Override
@@ -49,14 +55,16 @@ final class ConcatStep extends Step {
         int outAxis = (int) outShape[axis];
         Map<String, double[]> result = new LinkedHashMap<>();
         int offset = 0;
-        for (String s : node().inputs()) {
+        for (int k = 0; k < node().inputCount(); k++) {
+            String s = node().input(k);
             if (s.isEmpty()) {
                 continue;
             }
-            long[] shape = consts.isConstant(s) ? consts.value(s).get().dims() : pass.activation(s).shape();
+            long[] constant = constantShapes.get(k);
+            long[] shape = constant != null ? constant : pass.activation(s).shape();
             int len = (int) shape[axis];
-            if (!consts.isConstant(s)) {
-                double[] part = result.computeIfAbsent(s, k -> new double[outer * len * inner]);
+            if (constant == null) {
+                double[] part = result.computeIfAbsent(s, key -> new double[outer * len * inner]);
                 for (int o = 0; o < outer; o++) {
                     for (int a = 0; a < len; a++) {
                         int src = (o * outAxis + offset + a) * inner;

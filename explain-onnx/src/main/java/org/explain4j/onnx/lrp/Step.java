@@ -16,6 +16,7 @@ abstract class Step {
     private final List<OnnxNode> nodes;
     private Rule rule;
     private boolean firstLayer;
+    private String diagnosticKey;
 
     Step(List<OnnxNode> nodes) {
         this.nodes = List.copyOf(nodes);
@@ -76,6 +77,12 @@ abstract class Step {
         if (kind() != null) {
             this.rule = composite.ruleFor(kind(), op(), nodeNames(), first);
         }
+        this.diagnosticKey = "lrp_residual " + describe();
+    }
+
+    /** The key of this step's residual in the attribution's diagnostics. */
+    final String diagnosticKey() {
+        return diagnosticKey;
     }
 
     /**

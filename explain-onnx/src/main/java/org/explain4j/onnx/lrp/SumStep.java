@@ -26,7 +26,7 @@ final class SumStep extends Step {
     private final List<Double> signs = new ArrayList<>();
     private final List<ConstTensor> constants = new ArrayList<>();
     private final List<Double> constantSigns = new ArrayList<>();
-    private final Map<String, LinearMap> maps = new ConcurrentHashMap<>();
+    private final Map<ShapeKey, LinearMap> maps = new ConcurrentHashMap<>();
 
     SumStep(OnnxNode n, GraphConstants consts) {
         super(List.of(n));
@@ -69,13 +69,12 @@ final class SumStep extends Step {
         }
         long[] out = pass.activation(node().output(0)).shape();
         List<long[]> shapes = new ArrayList<>();
-        StringBuilder key = new StringBuilder(Arrays.toString(out));
+        shapes.add(out);
         for (String s : operands) {
-            long[] sh = pass.activation(s).shape();
-            shapes.add(sh);
-            key.append(Arrays.toString(sh));
+            shapes.add(pass.activation(s).shape());
         }
-        LinearMap map = maps.computeIfAbsent(key.toString(), k -> build(out, shapes));
+        LinearMap map = maps.computeIfAbsent(new ShapeKey(shapes.toArray(new long[0][])),
+                k -> build(out, shapes.subList(1, shapes.size())));
         double[] a = new double[map.inSize()];
         int off = 0;
         for (String s : operands) {

@@ -110,6 +110,18 @@ class GradientGraphErrorsTest {
         }
     }
 
+    @Test
+    void describeNamesTheTensorsTheBackendFeeds() {
+        byte[] mnist;
+        try (var in = getClass().getClassLoader().getResourceAsStream("explain4j/thirdparty/mnist-cntk.onnx")) {
+            mnist = in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(new org.explain4j.model.GradientGraphSpec(GradientGraphBuilder.BUILT_IN_JAVA, 0, "Input3", "w",
+                "Plus214_Output_0", "grad_Input3"), GradientGraphBuilder.describe(mnist, GradientOptions.defaults()));
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         assertEquals(expected, assertThrows(ExplainException.class, call).getMessage());
     }

@@ -25,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <li>the last convolution's output, against the closed form of the head that follows it
  * (ReLU → mean over time → linear): {@code ∂/∂a[n,k,t] = [a>0]·Σ_c w[n,c]·W_fc[c,k]/T};</li>
  * <li>the second convolution's output, against finite differences of the model cut there
- * ({@link GraphCut}, float32, {@link PiecewiseLinearDifferences} from a step of 0.1 — the
- * gradients here are small, so a large step keeps float rounding of the output from dominating —
- * tolerance 1e-3);</li>
+ * ({@link GraphCut}, float32, {@link PiecewiseLinearDifferences} from a step of 0.1): each
+ * coordinate within 1e-4 of max |FD| plus its float rounding bound (16 ulps of the objective over
+ * the step);</li>
  * <li>and the input gradient is the same as without the extra outputs.</li>
  * </ul>
  */
@@ -91,8 +91,9 @@ class IntermediateGradientTest {
             PiecewiseLinearDifferences fd = PiecewiseLinearDifferences.of(t, Map.of(CONV2, Arr.ofFloat(first, 1, 16, 64)),
                     CONV2, "y", firstW, 0.1);
             double[] grad = java.util.Arrays.copyOf(out.get("grad_" + CONV2).data(), 16 * 64);
-            double err = fd.relativeError(grad);
-            assertTrue(err <= 1e-3, "conv2 gradient vs FD through the cut: relative error " + err + ", kinks " + fd.kinks);
+            double excess = fd.excess(grad, 1e-4);
+            assertTrue(excess <= 0, "conv2 gradient vs FD through the cut: off by " + excess + " beyond 1e-4 of max |FD| "
+                    + "plus rounding noise (relative error " + fd.relativeError(grad) + "), kinks " + fd.kinks);
             assertTrue(fd.kinks <= 16, "kinks: " + fd.kinks);
         }
     }

@@ -9,7 +9,6 @@ import org.explain4j.model.GradientGraphSpec;
 import org.explain4j.model.ModelDescription;
 import org.explain4j.model.OutputActivation;
 import org.explain4j.model.Score;
-import org.explain4j.models.ReferenceModels;
 import org.explain4j.onnx.autodiff.GradientGraphBuilder;
 import org.explain4j.onnx.autodiff.GradientOptions;
 import org.explain4j.onnx.GraphOutputs;
@@ -190,9 +189,5 @@ class LrpConservationTest {
                 }
             }
         }
-    }
-
-    static String reference(String name) {
-        return ReferenceModels.source(name).location();
     }
 }

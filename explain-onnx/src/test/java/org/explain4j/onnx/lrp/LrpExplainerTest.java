@@ -12,7 +12,6 @@ import org.explain4j.model.ExplainableModel;
 import org.explain4j.model.ModelInfo;
 import org.explain4j.model.VjpResult;
 import org.explain4j.onnx.OrtModel;
-import org.explain4j.onnx.graph.Attrs;
 import org.explain4j.onnx.graph.Tensors;
 import org.explain4j.onnx.graph.TinyModel;
 import org.explain4j.tensor.FloatTensor;
@@ -173,6 +172,27 @@ class LrpExplainerTest {
             assertEquals(List.of(0, 1, 0, 1, 1), java.util.Arrays.stream(chunked.targets()).boxed().toList());
             assertThrows(ExplainException.class, () -> LrpExplainer.builder().build().explain(mlp, x,
                     Target.perSample(0, 1)));
+        }
+    }
+
+    @Test
+    void oneExplainerServesSeveralThreads() throws Exception {
+        try (OrtModel cnn = LrpFixtures.reference("synthetic_cnn1d")) {
+            FloatTensor x = LrpFixtures.goldenInputs("synthetic_cnn1d");
+            LrpExplainer e = LrpExplainer.fromOptions(Map.of("lrp-composite", "epsilon-plus"));
+            List<Float> expected = boxed(e.explain(cnn, x, Target.predicted()).values().data());
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<List<Float>>> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    runs.add(pool.submit(() -> boxed(e.explain(cnn, x, Target.predicted()).values().data())));
+                }
+                for (java.util.concurrent.Future<List<Float>> f : runs) {
+                    assertEquals(expected, f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Arras rule through the ONNX LSTM op: a 2-step, 2-unit cell computed by hand, forward,
- * reverse and bidirectional (both layouts), and guards against putting a backward direction's
+ * reverse and bidirectional, and guards against putting a backward direction's
  * relevance at the wrong time step.
  */
 class LstmLrpTest {
@@ -169,29 +169,20 @@ class LstmLrpTest {
     @Test
     void bidirectionalBackwardOutputAtTimeZeroEntersAtItsLastStep() {
         double[] expected = byHand(0.5, 1.0, 0);
-        // ONNX Runtime's CPU LSTM refuses layout = 1 (batch first), so only layout 0 runs here
-        for (boolean batchFirst : new boolean[] {false}) {
-            TinyModel m = new TinyModel(14).input("x", DataType.FLOAT_VALUE, -1, 2, 1);
-            tinyWeights(m, 2);
-            m.initializer(Tensors.ofLongs("i0", new long[0], new long[] {0}))
-                    .initializer(Tensors.ofLongs("i1", new long[0], new long[] {1}));
-            if (batchFirst) { // Y [N, T, 2, H]
-                m.node("LSTM", List.of("x", "W", "R", "B"), List.of("Y"), Attrs.i("hidden_size", 2),
-                                Attrs.s("direction", "bidirectional"), Attrs.i("layout", 1))
-                        .node("Gather", List.of("Y", "i0"), List.of("yt"), Attrs.i("axis", 1))
-                        .node("Gather", List.of("yt", "i1"), List.of("y"), Attrs.i("axis", 1));
-            } else { // Y [T, 2, N, H]
-                m.node("Transpose", List.of("x"), List.of("xt"), Attrs.ints("perm", 1, 0, 2))
-                        .node("LSTM", List.of("xt", "W", "R", "B"), List.of("Y"), Attrs.i("hidden_size", 2),
-                                Attrs.s("direction", "bidirectional"))
-                        .node("Gather", List.of("Y", "i0"), List.of("yt"), Attrs.i("axis", 0))
-                        .node("Gather", List.of("yt", "i1"), List.of("y"), Attrs.i("axis", 0));
-            }
-            m.output("y", DataType.FLOAT_VALUE, -1, 2);
-            double[] got = lrp(m.build(), new float[] {1.0f, 0.5f}, new long[] {1, 2, 1}, 0);
-            assertEquals(expected[1], got[0], 1e-6, "R(x0), batch first " + batchFirst);
-            assertEquals(expected[0], got[1], 1e-6, "R(x1), batch first " + batchFirst);
-        }
+        // Y [T, 2, N, H]; ONNX Runtime's CPU LSTM refuses layout = 1 (batch first), so that form is not run here
+        TinyModel m = new TinyModel(14).input("x", DataType.FLOAT_VALUE, -1, 2, 1);
+        tinyWeights(m, 2);
+        m.initializer(Tensors.ofLongs("i0", new long[0], new long[] {0}))
+                .initializer(Tensors.ofLongs("i1", new long[0], new long[] {1}))
+                .node("Transpose", List.of("x"), List.of("xt"), Attrs.ints("perm", 1, 0, 2))
+                .node("LSTM", List.of("xt", "W", "R", "B"), List.of("Y"), Attrs.i("hidden_size", 2),
+                        Attrs.s("direction", "bidirectional"))
+                .node("Gather", List.of("Y", "i0"), List.of("yt"), Attrs.i("axis", 0))
+                .node("Gather", List.of("yt", "i1"), List.of("y"), Attrs.i("axis", 0))
+                .output("y", DataType.FLOAT_VALUE, -1, 2);
+        double[] got = lrp(m.build(), new float[] {1.0f, 0.5f}, new long[] {1, 2, 1}, 0);
+        assertEquals(expected[1], got[0], 1e-6, "R(x0)");
+        assertEquals(expected[0], got[1], 1e-6, "R(x1)");
     }
 
     /**
@@ -233,6 +224,89 @@ class LstmLrpTest {
         }
         assertTrue(Math.abs(r[0]) >= 0.99 * total, "relevance on x[0] is " + r[0] + " of |R| total " + total
                 + ": " + java.util.Arrays.toString(r));
+    }
+
+    /**
+     * Peepholes, a clip, coupled input and forget gates, other activations and sequence lengths:
+     * the cell recomputed in Java must reproduce ONNX Runtime's hidden states (the step checks
+     * this and refuses to explain otherwise), a padded step gets nothing, and with ε → 0, no bias
+     * and zero initial states the relevance of the logit is conserved (a bias's share would also
+     * reach the zero initial state, which is a lower unit of the first step).
+     */
+    @Test
+    void lstmVariantsRecomputeLikeTheRuntimeAndConserve() {
+        java.util.Random r = new java.util.Random(5);
+        int h = 3;
+        float[] w = new float[2 * 4 * h * 2];
+        float[] rr = new float[2 * 4 * h * h];
+        float[] p = new float[2 * 3 * h];
+        for (float[] a : new float[][] {w, rr, p}) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextGaussian() * 0.8f;
+            }
+        }
+        String[][] variants = {
+                {"forward", "0", "Sigmoid,Tanh,Tanh"},
+                {"reverse", "1", "HardSigmoid,Tanh,Relu"},
+                {"bidirectional", "0", "Sigmoid,Tanh,Tanh,Sigmoid,Relu,Tanh"}};
+        for (String[] v : variants) {
+            int dirs = v[0].equals("bidirectional") ? 2 : 1;
+            TinyModel m = new TinyModel(14).input("x", DataType.FLOAT_VALUE, 2, 3, 2)
+                    .initializer(Tensors.ofFloats("W", new long[] {dirs, 4 * h, 2}, java.util.Arrays.copyOf(w, dirs * 8 * h)))
+                    .initializer(Tensors.ofFloats("R", new long[] {dirs, 4 * h, h}, java.util.Arrays.copyOf(rr, dirs * 4 * h * h)))
+                    .initializer(Tensors.ofFloats("B", new long[] {dirs, 8 * h}, new float[dirs * 8 * h]))
+                    .initializer(Tensors.ofFloats("P", new long[] {dirs, 3 * h}, java.util.Arrays.copyOf(p, dirs * 3 * h)))
+                    .initializer(TensorsInt.lens("lens", 2, 3))
+                    .initializer(Tensors.ofLongs("shape", new long[] {2}, new long[] {2, -1}))
+                    .initializer(Tensors.ofLongs("perm", new long[] {4}, new long[] {0, 1, 2, 3}))
+                    .node("Transpose", List.of("x"), List.of("xt"), Attrs.ints("perm", 1, 0, 2))
+                    .node("LSTM", List.of("xt", "W", "R", "B", "lens", "", "", "P"), List.of("Y", "Y_h", "Y_c"),
+                            Attrs.i("hidden_size", h), Attrs.s("direction", v[0]), Attrs.f("clip", 1.5f),
+                            Attrs.i("input_forget", Long.parseLong(v[1])),
+                            stringsAttr("activations", v[2].split(",")))
+                    .node("Transpose", List.of("Y_c"), List.of("yc"), Attrs.ints("perm", 1, 0, 2))
+                    .node("Reshape", List.of("yc", "shape"), List.of("y"))
+                    .output("y");
+            // the logits are the final cell states: relevance enters through Y_c
+            float[] x = new float[12];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            try (OrtModel model = LrpFixtures.open(m.build(), "lstm-" + v[0])) {
+                FloatTensor in = new FloatTensor(new long[] {2, 3, 2}, x);
+                Attribution a = LrpExplainer.builder().rule(Rule.epsilon(1e-9)).build()
+                        .explain(model, in, Target.of(1));
+                double[] logit = a.diagnostics().get("lrp_logit");
+                for (int s = 0; s < 2; s++) {
+                    double sum = LrpFixtures.sum(a.values().data(), s * 6, s * 6 + 6);
+                    assertEquals(logit[s], sum, 1e-4 * Math.max(1, Math.abs(logit[s])), v[0] + " sample " + s);
+                }
+                // sample 0 has length 2: its third step is padding
+                assertEquals(0, a.values().data()[4], 0, v[0]);
+                assertEquals(0, a.values().data()[5], 0, v[0]);
+            }
+        }
+    }
+
+    private static ai.onnx.proto.OnnxMl.AttributeProto stringsAttr(String name, String... values) {
+        ai.onnx.proto.OnnxMl.AttributeProto.Builder a = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName(name)
+                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.STRINGS);
+        for (String v : values) {
+            a.addStrings(com.google.protobuf.ByteString.copyFromUtf8(v));
+        }
+        return a.build();
+    }
+
+    /** int32 sequence lengths. */
+    private static final class TensorsInt {
+        static TensorProto lens(String name, int... v) {
+            TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DataType.INT32_VALUE)
+                    .addDims(v.length);
+            for (int i : v) {
+                t.addInt32Data(i);
+            }
+            return t.build();
+        }
     }
 
     /**
