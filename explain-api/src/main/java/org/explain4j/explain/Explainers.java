@@ -1,12 +1,14 @@
 package org.explain4j.explain;
 
 import org.explain4j.ExplainException;
+import org.explain4j.explain.cam.GradCam;
 import org.explain4j.explain.gradient.GradientTimesInput;
 import org.explain4j.explain.gradient.IntegratedGradients;
 import org.explain4j.explain.gradient.IntegrationRule;
 import org.explain4j.explain.gradient.Saliency;
 import org.explain4j.explain.gradient.SmoothGrad;
 import org.explain4j.model.Score;
+import org.explain4j.perturb.PerturbationExplainers;
 import org.explain4j.tensor.FloatTensor;
 
 import java.util.ArrayList;
@@ -34,7 +36,12 @@ import java.util.Set;
  *   <tr><td>{@code integrated_gradients} ({@code ig})</td>
  *       <td>score, steps, rule, baseline (zero | mean: per-feature mean of the background), batch-size</td></tr>
  *   <tr><td>{@code smoothgrad}</td><td>score, samples, noise, seed, batch-size, squared, multiply-by-input</td></tr>
+ *   <tr><td>{@code lime}, {@code kernelshap}, {@code occlusion}, {@code feature_ablation} (and their aliases)</td>
+ *       <td>as {@link PerturbationExplainers#byName}, which builds them</td></tr>
  * </table>
+ *
+ * <p>LRP is not here: it reads the ONNX graph, so it lives in explain-onnx
+ * ({@code org.explain4j.onnx.lrp.LrpExplainer.fromOptions}).
  */
 public final class Explainers {
     private Explainers() {
@@ -45,9 +52,29 @@ public final class Explainers {
             "gradient_x_input", GradientTimesInput.METHOD,
             "inputxgradient", GradientTimesInput.METHOD);
 
-    /** The methods {@link #byName} knows, by their recorded names. */
+    /** The methods {@link #byName} knows, by their recorded names: the gradient family, then the perturbation family. */
     public static List<String> methods() {
-        return List.of(Saliency.METHOD, GradientTimesInput.METHOD, IntegratedGradients.METHOD, SmoothGrad.METHOD);
+        List<String> all = new ArrayList<>(gradientMethods());
+        all.addAll(PerturbationExplainers.methods());
+        return List.copyOf(all);
+    }
+
+    /** The gradient-family methods (they need a model with a gradient graph). */
+    public static List<String> gradientMethods() {
+        return List.of(Saliency.METHOD, GradientTimesInput.METHOD, IntegratedGradients.METHOD, SmoothGrad.METHOD,
+                GradCam.METHOD);
+    }
+
+    /** Whether {@link #byName} knows {@code method} (a recorded name or an alias). */
+    public static boolean knows(String method) {
+        return gradientMethods().contains(normalise(method)) || PerturbationExplainers.knows(method);
+    }
+
+    /** Aliases of both families, sorted, for messages. */
+    public static List<String> aliases() {
+        List<String> all = new ArrayList<>(ALIASES.keySet());
+        all.addAll(PerturbationExplainers.aliases());
+        return all.stream().sorted().toList();
     }
 
     /** {@link #byName(String, Map, FloatTensor)} without a background data set. */
@@ -61,8 +88,10 @@ public final class Explainers {
      *                          bad option value
      */
     public static Explainer byName(String method, Map<String, String> options, FloatTensor background) {
-        String m = method.trim().toLowerCase(Locale.ROOT).replace('-', '_');
-        m = ALIASES.getOrDefault(m, m);
+        if (PerturbationExplainers.knows(method)) {
+            return PerturbationExplainers.byName(method, options, background);
+        }
+        String m = normalise(method);
         Options o = new Options(m, options);
         Explainer e = switch (m) {
             case Saliency.METHOD -> {
@@ -90,11 +119,25 @@ public final class Explainers {
                     .squared(o.flag("squared", false))
                     .multiplyByInput(o.flag("multiply-by-input", false))
                     .build();
+            case GradCam.METHOD -> {
+                if (!o.has("layer")) {
+                    throw new ExplainException("gradcam needs --layer <tensor name>: the conv layer whose feature maps "
+                            + "weight the map (see the model's tensors with `explain4j models` or an ONNX viewer)");
+                }
+                yield GradCam.builder(o.get("layer")).score(o.score()).relu(!o.flag("no-relu", false))
+                        .minMaxScale(o.flag("min-max-scale", false)).build();
+            }
             default -> throw new ExplainException("unknown method '" + method + "'; known methods: "
-                    + String.join(", ", methods()) + " (aliases: " + String.join(", ", ALIASES.keySet().stream().sorted().toList()) + ")");
+                    + String.join(", ", methods()) + " (aliases: " + String.join(", ", aliases()) + ")"
+                    + (m.equals("lrp") ? "; lrp reads the ONNX graph: build it with LrpExplainer (explain-onnx)" : ""));
         };
         o.rejectUnused();
         return e;
+    }
+
+    private static String normalise(String method) {
+        String m = method.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        return ALIASES.getOrDefault(m, m);
     }
 
     private static Baseline baseline(Options o, FloatTensor background) {

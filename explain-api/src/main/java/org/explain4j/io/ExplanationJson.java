@@ -128,6 +128,9 @@ public final class ExplanationJson {
             prov.put("model_checksum", p.modelChecksum());
             prov.put("backend", p.backend());
             prov.put("device", p.device());
+            if (!p.gradientSource().isEmpty()) {
+                prov.put("gradient_source", p.gradientSource());
+            }
             if (p.seed().isPresent()) {
                 prov.put("seed", p.seed().getAsLong());
             } else {

@@ -41,6 +41,20 @@ public interface ExplainableModel extends AutoCloseable {
      */
     Map<String, FloatTensor> activations(FloatTensor input, Collection<String> tensorNames);
 
+    /**
+     * Vector-Jacobian product of the first output with respect to the intermediate tensor
+     * {@code tensorName}, with that tensor's value from the same pass (for Grad-CAM).
+     *
+     * @param cotangent shaped like the output, {@code [N,C]}
+     * @throws org.explain4j.ExplainException when the backend cannot differentiate with respect to
+     *                                        intermediate tensors or the name is not a tensor of the model
+     */
+    default LayerGradient layerVjp(FloatTensor input, FloatTensor cotangent, String tensorName) {
+        throw new org.explain4j.ExplainException("backend " + info().backend() + " of model '" + info().name()
+                + "' cannot differentiate w.r.t. intermediate tensors; open the model with the ONNX Runtime backend"
+                + " (OrtModel) for layer gradients such as Grad-CAM");
+    }
+
     @Override
     void close();
 }

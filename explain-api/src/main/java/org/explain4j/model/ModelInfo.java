@@ -8,12 +8,32 @@ import java.util.List;
  * @param checksum SHA-256 of the model file, recorded in every attribution's provenance
  * @param backend  e.g. {@code onnxruntime} — for provenance and logs only
  * @param device   e.g. {@code cpu} or {@code cuda:0}
+ * @param gradientSource which gradient graph {@code vjp} runs (an exported file's name, or a
+ *                       graph built in Java), recorded in provenance; empty when none is known
  */
 public record ModelInfo(String name, List<TensorInfo> inputs, List<TensorInfo> outputs,
-                        ModelDescription description, String checksum, String backend, String device) {
+                        ModelDescription description, String checksum, String backend, String device,
+                        String gradientSource) {
     public ModelInfo {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
+        gradientSource = gradientSource == null ? "" : gradientSource;
+    }
+
+    /** A model whose gradient source is not known (or that has none). */
+    public ModelInfo(String name, List<TensorInfo> inputs, List<TensorInfo> outputs,
+                     ModelDescription description, String checksum, String backend, String device) {
+        this(name, inputs, outputs, description, checksum, backend, device, "");
+    }
+
+    /** This info with {@code source} as its gradient source. */
+    public ModelInfo withGradientSource(String source) {
+        return new ModelInfo(name, inputs, outputs, description, checksum, backend, device, source);
+    }
+
+    /** This info with another description (e.g. feature names read from a CSV header). */
+    public ModelInfo withDescription(ModelDescription d) {
+        return new ModelInfo(name, inputs, outputs, d, checksum, backend, device, gradientSource);
     }
 
     /** The input explanations attribute to (the first input). */

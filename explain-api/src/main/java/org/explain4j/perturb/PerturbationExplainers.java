@@ -43,6 +43,11 @@ public final class PerturbationExplainers {
                 FeatureAblationExplainer.METHOD);
     }
 
+    /** The aliases {@link #byName} accepts besides the recorded names. */
+    public static List<String> aliases() {
+        return ALIASES.keySet().stream().sorted().toList();
+    }
+
     /** Whether {@code method} (or an alias) names a perturbation method. */
     public static boolean knows(String method) {
         return methods().contains(normalise(method));

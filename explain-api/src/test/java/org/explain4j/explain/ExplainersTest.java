@@ -75,10 +75,24 @@ class ExplainersTest {
     }
 
     @Test
+    void perturbationNamesAreBuiltByPerturbationExplainers() {
+        Explainer lime = Explainers.byName("lime", Map.of("seed", "9", "samples", "300"));
+        assertTrue(lime instanceof org.explain4j.perturb.LimeExplainer, lime.toString());
+        assertEquals(9, ((org.explain4j.perturb.LimeExplainer) lime).seed());
+        assertEquals("feature_ablation", Explainers.byName("ablation", Map.of()).method());
+        assertTrue(Explainers.knows("Kernel-SHAP") && Explainers.knows("ig") && !Explainers.knows("lrp"));
+        ExplainException e = assertThrows(ExplainException.class,
+                () -> Explainers.byName("kernelshap", Map.of("steps", "3")));
+        assertTrue(e.getMessage().contains("method kernelshap does not take --steps"), e.getMessage());
+    }
+
+    @Test
     void unknownMethodsAndBadValuesAreExplained() {
-        ExplainException unknown = assertThrows(ExplainException.class, () -> Explainers.byName("lime", Map.of()));
-        assertTrue(unknown.getMessage().contains("saliency, gradxinput, integrated_gradients, smoothgrad"),
-                unknown.getMessage());
+        ExplainException unknown = assertThrows(ExplainException.class, () -> Explainers.byName("magic", Map.of()));
+        assertTrue(unknown.getMessage().contains("saliency, gradxinput, integrated_gradients, smoothgrad, gradcam, lime,"
+                + " kernelshap, occlusion, feature_ablation"), unknown.getMessage());
+        ExplainException lrp = assertThrows(ExplainException.class, () -> Explainers.byName("lrp", Map.of()));
+        assertTrue(lrp.getMessage().contains("LrpExplainer (explain-onnx)"), lrp.getMessage());
         assertMessage("--steps must be a positive whole number; got 'abc'", "ig", "steps", "abc");
         assertMessage("--steps must be a positive whole number; got '-3'", "ig", "steps", "-3");
         assertMessage("unknown integration rule 'simpson'", "ig", "rule", "simpson");

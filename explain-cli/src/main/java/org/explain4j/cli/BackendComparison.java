@@ -1,5 +1,6 @@
 package org.explain4j.cli;
 
+import org.explain4j.metrics.Similarity;
 import org.explain4j.tensor.FloatTensor;
 
 import java.util.ArrayList;
@@ -74,52 +75,14 @@ final class BackendComparison {
     }
 
     /**
-     * Spearman's rank correlation: Pearson's correlation of the ranks, tied values sharing
-     * their average rank. NaN when either side is constant (no ranking to compare).
+     * Spearman's rank correlation ({@link Similarity#spearman}): Pearson's correlation of the
+     * ranks, tied values sharing their average rank. NaN when either side is constant.
      */
     static double spearman(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("lengths " + a.length + " and " + b.length + " differ");
         }
-        return pearson(ranks(a), ranks(b));
-    }
-
-    /** Ranks 1..n in ascending order; ties get the mean of the ranks they span. */
-    static double[] ranks(float[] v) {
-        Integer[] order = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Float.compare(v[x], v[y]));
-        double[] rank = new double[v.length];
-        int i = 0;
-        while (i < v.length) {
-            int j = i;
-            while (j + 1 < v.length && Float.compare(v[order[j + 1]], v[order[i]]) == 0) {
-                j++;
-            }
-            double mean = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) {
-                rank[order[k]] = mean;
-            }
-            i = j + 1;
-        }
-        return rank;
-    }
-
-    private static double pearson(double[] x, double[] y) {
-        int n = x.length;
-        double mx = Arrays.stream(x).average().orElse(0);
-        double my = Arrays.stream(y).average().orElse(0);
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < n; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+        return Similarity.spearman(a, 0, b, 0, a.length);
     }
 
     static double median(double[] values) {

@@ -74,7 +74,7 @@ final class CompareCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--method", defaultValue = "saliency", paramLabel = "<name>",
-            description = "saliency | gradxinput | ig | smoothgrad. Default: ${DEFAULT-VALUE}.")
+            description = "saliency | gradxinput | ig | smoothgrad | lime | kernelshap | occlusion | ablation (lrp needs the ort backend: use explain). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--backends", paramLabel = "<list>", split = ",",

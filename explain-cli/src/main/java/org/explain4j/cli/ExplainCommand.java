@@ -1,7 +1,6 @@
 package org.explain4j.cli;
 
 import org.explain4j.ExplainException;
-import org.explain4j.explain.Explainers;
 import org.explain4j.io.InputData;
 import org.explain4j.io.InputFiles;
 import org.explain4j.io.RowSelection;
@@ -45,7 +44,9 @@ final class ExplainCommand implements Callable<Integer> {
     String input;
 
     @Option(names = "--method", defaultValue = "ig", paramLabel = "<name>",
-            description = "saliency | gradxinput | ig (integrated_gradients) | smoothgrad. Default: ${DEFAULT-VALUE}.")
+            description = "Gradients: saliency | gradxinput | ig (integrated_gradients) | smoothgrad | gradcam; "
+                    + "relevance: lrp; perturbation (forward only): lime | kernelshap | occlusion | ablation. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--target", defaultValue = "predicted", paramLabel = "<class>",
@@ -67,7 +68,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--rows", paramLabel = "<rows>", description = "Samples to explain, e.g. 0-9 or 3,5,10-12 (default: all).")
     String rows;
 
-    @Option(names = "--batch-size", paramLabel = "<n>", description = "Model rows per call (ig, smoothgrad).")
+    @Option(names = "--batch-size", paramLabel = "<n>",
+            description = "Model rows per call (ig, smoothgrad, lrp; perturbed samples per call for the perturbation methods).")
     Integer batchSize;
 
     @Option(names = "--steps", paramLabel = "<n>", description = "Integration steps (ig; default 50).")
@@ -78,16 +80,18 @@ final class ExplainCommand implements Callable<Integer> {
     String rule;
 
     @Option(names = "--baseline", paramLabel = "zero|mean",
-            description = "IG baseline: zero (default) or mean (per-feature mean of all samples in the input file).")
+            description = "IG baseline: zero (default) or mean (per-feature mean of all samples in the input file). "
+                    + "Perturbation methods: value of a switched-off feature, zero (default), mean or a number.")
     String baseline;
 
-    @Option(names = "--samples", paramLabel = "<n>", description = "Noisy copies per sample (smoothgrad; default 50).")
+    @Option(names = "--samples", paramLabel = "<n>", description = "Noisy copies per sample (smoothgrad; default 50); "
+            + "perturbed samples per instance (lime: default 1000; kernelshap: coalitions, default 2d+2048).")
     Integer samples;
 
     @Option(names = "--noise", paramLabel = "<σ>", description = "Noise level relative to the input's range (smoothgrad; default 0.15).")
     Double noise;
 
-    @Option(names = "--seed", paramLabel = "<n>", description = "Random seed (smoothgrad; default 42).")
+    @Option(names = "--seed", paramLabel = "<n>", description = "Random seed (smoothgrad and perturbation methods; default 42).")
     Long seed;
 
     @Option(names = "--signed", description = "Saliency: keep the gradient's sign (default: absolute value).")
@@ -98,6 +102,64 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--multiply-by-input", description = "SmoothGrad: multiply the averaged gradient by the input.")
     boolean multiplyByInput;
+
+    @Option(names = "--lrp-rule", paramLabel = "<rule>",
+            description = "LRP: one rule for every layer: epsilon, epsilon(E), lrp0, zplus, alpha2beta1, "
+                    + "alphabeta(A,B), gamma, gamma(G), flat, w2 (not with --lrp-composite).")
+    String lrpRule;
+
+    @Option(names = "--lrp-composite", paramLabel = "<composite>",
+            description = "LRP: a preset (epsilon (default), epsilon-plus, epsilon-plus-flat, epsilon-alpha2-beta1, "
+                    + "epsilon-alpha2-beta1-flat, epsilon-gamma, epsilon-w2, zplus) or a list such as "
+                    + "'epsilon, conv=zplus, first=flat'.")
+    String lrpComposite;
+
+    @Option(names = "--lrp-epsilon", paramLabel = "<ε>", description = "LRP: ε of the ε rules (default 0.01).")
+    String lrpEpsilon;
+
+    @Option(names = "--lrp-bias-factor", paramLabel = "<δ>",
+            description = "LRP: share of each bias given back to the layer's inputs, 0 to 1 (default 0).")
+    String lrpBiasFactor;
+
+    @Option(names = "--lrp-output-init", paramLabel = "<init>",
+            description = "LRP: starting relevance: logit (default), softmax, sigmoid-decision, sigmoid-logit-sign.")
+    String lrpOutputInit;
+
+    @Option(names = "--layer", paramLabel = "<tensor>", description = "Grad-CAM: the conv layer output whose maps are weighted.")
+    String layer;
+
+    @Option(names = "--no-relu", description = "Grad-CAM: keep negative evidence (skip the ReLU of the map).")
+    Boolean noRelu;
+
+    @Option(names = "--min-max-scale", description = "Grad-CAM: scale each map to [0, 1].")
+    Boolean minMaxScale;
+
+    @Option(names = "--features", paramLabel = "<k>", description = "LIME: keep k features (K-Lasso); default: ridge on all.")
+    Integer kFeatures;
+
+    @Option(names = "--alpha", paramLabel = "<α>", description = "LIME: ridge penalty of the surrogate (not with --features).")
+    Double alpha;
+
+    @Option(names = "--kernel", paramLabel = "cosine|l2", description = "LIME: distance of the similarity kernel (default cosine).")
+    String kernel;
+
+    @Option(names = "--kernel-width", paramLabel = "<w>", description = "LIME: width of the similarity kernel.")
+    Double kernelWidth;
+
+    @Option(names = "--sampler", paramLabel = "<s>",
+            description = "LIME: how coalitions are drawn: uniform, uniform-count or fixed:N.")
+    String sampler;
+
+    @Option(names = "--window", paramLabel = "<n,...>",
+            description = "Occlusion window per sample axis, e.g. 1,7,7 (default: one interpretable feature).")
+    String window;
+
+    @Option(names = "--strides", paramLabel = "<n,...>", description = "Occlusion strides per sample axis (default: the window).")
+    String strides;
+
+    @Option(names = "--threads", paramLabel = "<n>",
+            description = "Perturbation methods: samples explained at once (results do not depend on it; default 1).")
+    Integer threads;
 
     @Option(names = "--heatmaps", defaultValue = "8", paramLabel = "<n>",
             description = "Per-sample heatmaps to draw when there are several samples. Default: ${DEFAULT-VALUE}.")
@@ -151,6 +213,22 @@ final class ExplainCommand implements Callable<Integer> {
         put(o, "samples", samples);
         put(o, "noise", noise);
         put(o, "seed", seed);
+        put(o, "layer", layer);
+        put(o, "no-relu", noRelu);
+        put(o, "min-max-scale", minMaxScale);
+        put(o, "lrp-rule", lrpRule);
+        put(o, "lrp-composite", lrpComposite);
+        put(o, "lrp-epsilon", lrpEpsilon);
+        put(o, "lrp-bias-factor", lrpBiasFactor);
+        put(o, "lrp-output-init", lrpOutputInit);
+        put(o, "features", kFeatures);
+        put(o, "alpha", alpha);
+        put(o, "kernel", kernel);
+        put(o, "kernel-width", kernelWidth);
+        put(o, "sampler", sampler);
+        put(o, "window", window);
+        put(o, "strides", strides);
+        put(o, "threads", threads);
         if (signed) {
             o.put("signed", "true");
         }
@@ -176,7 +254,7 @@ final class ExplainCommand implements Callable<Integer> {
             if ("mean".equalsIgnoreCase(check.getOrDefault("baseline", "").trim())) {
                 check.put("baseline", "zero"); // the mean needs the data; its spelling is all we check here
             }
-            Explainers.byName(method, check, null);
+            CliExplainers.byName(method, check, null);
             Device.parse(device);
             if (heatmaps < 0) {
                 throw new ExplainException("--heatmaps must be 0 or more, got " + heatmaps);

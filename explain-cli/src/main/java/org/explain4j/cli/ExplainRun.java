@@ -5,7 +5,6 @@ import org.apache.logging.log4j.Logger;
 import org.explain4j.ExplainException;
 import org.explain4j.explain.Attribution;
 import org.explain4j.explain.Explainer;
-import org.explain4j.explain.Explainers;
 import org.explain4j.explain.Target;
 import org.explain4j.io.ArrowAttributionFile;
 import org.explain4j.io.AttributionCsv;
@@ -93,7 +92,7 @@ final class ExplainRun {
                             : ", or a name: " + String.join(", ", info.description().classNames())) + ")");
                 }
                 boolean meanBaseline = "mean".equalsIgnoreCase(s.options().getOrDefault("baseline", "").trim());
-                Explainer explainer = Explainers.byName(s.method(), s.options(),
+                Explainer explainer = CliExplainers.byName(s.method(), s.options(),
                         meanBaseline ? input.background(info) : null);
 
                 t = System.nanoTime();
@@ -131,8 +130,7 @@ final class ExplainRun {
         }
         ModelDescription named = new ModelDescription(d.name(), d.description(), layout, data.columnNames(),
                 d.activation(), d.classNames(), d.defaultScore(), d.gradient(), d.raw());
-        return new ModelInfo(info.name(), info.inputs(), info.outputs(), named, info.checksum(), info.backend(),
-                info.device());
+        return info.withDescription(named);
     }
 
     private static List<String> write(OutputDirectory dir, Attribution a, ModelInfo info, InputData data,

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "explain4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Explanations (saliency, gradient × input, integrated gradients, SmoothGrad) for ONNX models.",
+        description = "Explanations for ONNX models: gradients (saliency, gradient × input, integrated gradients, SmoothGrad), LRP, and perturbation (LIME, KernelSHAP, occlusion, ablation).",
         subcommands = {ModelsCommand.class, ExplainCommand.class, DemoCommand.class, AuditCommand.class, EvaluateCommand.class, SummarizeCommand.class, org.explain4j.bench.BenchCommand.class,
                 CompareCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",

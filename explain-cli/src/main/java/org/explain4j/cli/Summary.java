@@ -22,6 +22,8 @@ import java.util.Map;
 final class Summary {
     /** Samples described one by one; the rest are in explanation.json. */
     static final int SAMPLES_SHOWN = 6;
+    /** Prefix of LRP's per-layer conservation residuals (its total residual is printed). */
+    private static final String LRP_LAYER_RESIDUAL = "lrp_residual ";
 
     private Summary() {
     }
@@ -57,10 +59,17 @@ final class Summary {
             column(out, "for " + className(d, targets[i]), TopAttributions.positive(a, i, axes, top));
             column(out, "against", TopAttributions.negative(a, i, axes, top));
             List<String> diag = new ArrayList<>();
+            boolean perLayer = false;
             for (Map.Entry<String, double[]> e : a.diagnostics().entrySet()) {
-                if (i < e.getValue().length) {
-                    diag.add(e.getKey().replace('_', ' ') + " " + num(e.getValue()[i]));
+                if (e.getKey().startsWith(LRP_LAYER_RESIDUAL)) {
+                    perLayer = true; // one per layer: too many for the console
+                } else if (i < e.getValue().length) {
+                    String label = e.getKey().equals("weighted_r2") ? "surrogate R² (weighted)" : e.getKey().replace('_', ' ');
+                    diag.add(label + " " + num(e.getValue()[i]));
                 }
+            }
+            if (perLayer) {
+                diag.add("per-layer residuals in explanation.json");
             }
             if (!diag.isEmpty()) {
                 out.println("  " + String.join(", ", diag));

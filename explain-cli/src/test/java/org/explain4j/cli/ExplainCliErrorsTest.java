@@ -133,9 +133,31 @@ class ExplainCliErrorsTest {
     }
 
     @Test
+    void badLrpOptionsAreUsageErrors() throws IOException {
+        String m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "lrp", "--lrp-epsilon", "-1");
+        assertTrue(m.contains("--lrp-epsilon must be a finite number >= 0") && m.contains("'-1'"), m);
+        m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "lrp", "--lrp-composite", "nope");
+        assertTrue(m.contains("unknown LRP composite 'nope'") && m.contains("epsilon-plus"), m);
+        m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "lrp", "--lrp-rule", "zplus", "--lrp-composite", "epsilon");
+        assertTrue(m.contains("not both"), m);
+        m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "lrp", "--lrp-bias-factor", "2");
+        assertTrue(m.contains("--lrp-bias-factor must be between 0 and 1"), m);
+        m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "lrp", "--steps", "10");
+        assertTrue(m.contains("method lrp does not take --steps") && m.contains("--lrp-epsilon"), m);
+        m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "saliency", "--lrp-epsilon", "0.1");
+        assertTrue(m.contains("method saliency does not take --lrp-epsilon"), m);
+        m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "lime", "--window", "1,2");
+        assertTrue(m.contains("method lime does not take --window"), m);
+    }
+
+    @Test
     void usageErrors() throws IOException {
-        String m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "lime");
-        assertTrue(m.contains("unknown method 'lime'") && m.contains("saliency"), m);
+        String m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "magic");
+        assertTrue(m.contains("unknown method 'magic'"), m);
+        for (String method : List.of("saliency", "gradxinput", "integrated_gradients", "smoothgrad", "lrp", "lime",
+                "kernelshap", "occlusion", "feature_ablation")) {
+            assertTrue(m.contains(method), method + " listed: " + m);
+        }
         m = explain(2, "breast_cancer_mlp", goodCsv, "--method", "saliency", "--steps", "10");
         assertTrue(m.contains("does not take --steps"), m);
         m = explain(2, "breast_cancer_mlp", goodCsv, "--steps", "ten");

@@ -2,6 +2,7 @@ package org.explain4j.djl;
 
 import org.explain4j.model.ExplainableModel;
 import org.explain4j.model.VjpResult;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.onnx.OrtModel;
 import org.explain4j.tensor.FloatTensor;
@@ -70,7 +71,7 @@ class BackendAgreementTest {
     @ParameterizedTest
     @MethodSource("names")
     void logitsAgreeAcrossBackendsAndWithGolden(String name) {
-        Golden golden = Golden.load(name);
+        GoldenSamples golden = GoldenSamples.load(name);
         double tol = FORWARD_TOL;
         FloatTensor reference = null;
         for (Map.Entry<String, ExplainableModel> e : models.get(name).entrySet()) {
@@ -97,7 +98,7 @@ class BackendAgreementTest {
     @ParameterizedTest
     @MethodSource("names")
     void logitGradientsAgreeAcrossBackendsAndWithGolden(String name) {
-        Golden golden = Golden.load(name);
+        GoldenSamples golden = GoldenSamples.load(name);
         double tol = GRADIENT_TOL;
         FloatTensor x = golden.inputs();
         int n = x.batchSize();
@@ -132,7 +133,7 @@ class BackendAgreementTest {
     @ParameterizedTest
     @MethodSource("names")
     void batchesLargerThanTheGradientGraphsAgree(String name) {
-        Golden golden = Golden.load(name);
+        GoldenSamples golden = GoldenSamples.load(name);
         FloatTensor x = golden.tiled(40);
         int classes = golden.classes();
         float[] mix = new float[40 * classes];

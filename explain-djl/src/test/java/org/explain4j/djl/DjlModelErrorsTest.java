@@ -2,6 +2,7 @@ package org.explain4j.djl;
 
 import org.explain4j.ExplainException;
 import org.explain4j.model.ModelSource;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.AfterAll;
@@ -139,7 +140,7 @@ class DjlModelErrorsTest {
 
     @Test
     void activationsOfferTheInputAndOutputOnly() {
-        FloatTensor x = Golden.load(MLP).inputs();
+        FloatTensor x = GoldenSamples.load(MLP).inputs();
         for (DjlModel model : List.of(onnx, torch)) {
             Map<String, FloatTensor> a = model.activations(x, List.of("y", "x"));
             assertEquals(List.of("y", "x"), List.copyOf(a.keySet()));

@@ -1,6 +1,7 @@
 package org.explain4j.djl;
 
 import org.explain4j.model.VjpResult;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.AfterAll;
@@ -31,12 +32,12 @@ class TorchScriptEvalModeTest {
     private static final String CNN = "synthetic_cnn1d";
 
     private DjlModel model;
-    private Golden golden;
+    private GoldenSamples golden;
 
     @BeforeAll
     void open() {
         model = DjlModel.openTorchScript(TorchScriptSources.beside(ReferenceModels.source(CNN)));
-        golden = Golden.load(CNN);
+        golden = GoldenSamples.load(CNN);
     }
 
     @AfterAll

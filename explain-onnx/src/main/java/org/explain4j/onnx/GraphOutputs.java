@@ -4,16 +4,13 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.explain4j.ExplainException;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,28 +58,12 @@ public final class GraphOutputs {
     }
 
     /**
-     * A copy of {@code model} whose graph also outputs {@code names} (those not outputs yet).
-     * Each new output takes its element type from the graph's value_info when shape inference
-     * recorded one, else float; no shape is declared, so any batch size runs.
+     * A copy of {@code model} whose graph also outputs {@code names} (those not outputs yet),
+     * as {@link org.explain4j.onnx.graph.ExtraOutputs#withOutputs} makes it: a declared type is
+     * kept, otherwise none is given and ONNX Runtime infers element type and shape, so integer
+     * tensors come out right and any batch size runs.
      */
     public static ModelProto withOutputs(ModelProto model, Collection<String> names) {
-        GraphProto graph = model.getGraph();
-        Set<String> present = new HashSet<>();
-        graph.getOutputList().forEach(o -> present.add(o.getName()));
-        Map<String, Integer> knownTypes = new HashMap<>();
-        for (ValueInfoProto v : graph.getValueInfoList()) {
-            if (v.getType().hasTensorType() && v.getType().getTensorType().getElemType() != 0) {
-                knownTypes.put(v.getName(), v.getType().getTensorType().getElemType());
-            }
-        }
-        GraphProto.Builder g = graph.toBuilder();
-        for (String name : names) {
-            if (present.add(name)) {
-                int elemType = knownTypes.getOrDefault(name, TensorProto.DataType.FLOAT_VALUE);
-                g.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))));
-            }
-        }
-        return model.toBuilder().setGraph(g).build();
+        return org.explain4j.onnx.graph.ExtraOutputs.withOutputs(model, names);
     }
 }

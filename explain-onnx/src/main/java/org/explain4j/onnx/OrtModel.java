@@ -13,11 +13,15 @@ import org.explain4j.ExplainException;
 import org.explain4j.model.ExplainableModel;
 import org.explain4j.model.GradientGraphSpec;
 import org.explain4j.model.InputChecks;
+import org.explain4j.model.LayerGradient;
 import org.explain4j.model.ModelDescription;
 import org.explain4j.model.ModelInfo;
 import org.explain4j.model.ModelSource;
 import org.explain4j.model.TensorInfo;
 import org.explain4j.model.VjpResult;
+import org.explain4j.onnx.autodiff.GradientGraphBuilder;
+import org.explain4j.onnx.autodiff.GradientOptions;
+import org.explain4j.onnx.graph.ExtraOutputs;
 import org.explain4j.tensor.FloatTensor;
 
 import java.nio.file.Path;
@@ -36,12 +40,14 @@ import java.util.Set;
 
 /**
  * An ONNX model run by ONNX Runtime: forward from the model's graph, vector-Jacobian products
- * from its exported gradient graph ({@code name.grad.onnx}), intermediate tensors from a copy
- * of the graph that outputs them.
+ * from its exported gradient graph ({@code name.grad.onnx}) or, when it has none, from a
+ * gradient graph built in Java ({@link GradientGraphBuilder}, on the first call that needs it),
+ * intermediate tensors from a copy of the graph that outputs them, and gradients with respect
+ * to intermediate tensors from a Java-built graph per tensor.
  *
- * <p>Safe for concurrent use: the sessions are fixed when the model opens (ORT runs a session
- * from several threads at once), and the sessions that expose intermediate tensors are made
- * once per set of names under a lock. Do not call {@link #close} while calls are running.
+ * <p>Safe for concurrent use: ORT runs a session from several threads at once, and every
+ * session made after opening (built gradient graph, exposing and layer graphs) is made once,
+ * under a lock, and cached. Do not call {@link #close} while calls are running.
  */
 public final class OrtModel implements ExplainableModel {
 
@@ -50,6 +56,11 @@ public final class OrtModel implements ExplainableModel {
     /** Default names of the gradient graph's tensors when no sidecar names them. */
     private static final GradientGraphSpec DEFAULT_GRADIENT = new GradientGraphSpec("", 0, "x", "w", "y", "grad_x");
     private static final int DEFAULT_GRADIENT_BATCH = 32;
+    /** Provenance of a gradient graph this class built from the forward model. */
+    public static final String BUILT_GRADIENT_SOURCE = "built in Java (explain4j autodiff)";
+    /** Names of the built graph's cotangent input and input-gradient output (unlikely to clash with a model's). */
+    private static final String BUILT_COTANGENT = "explain4j_w";
+    private static final String BUILT_GRAD = "explain4j_grad";
 
     private final OrtEnvironment env;
     private final String name;
@@ -62,17 +73,29 @@ public final class OrtModel implements ExplainableModel {
     private final int forwardChunk;
     private final boolean forwardFixed;
     private final BatchRunner forwardRunner;
-    private final Gradient gradient;
-    private final ModelInfo info;
+    private final OrtOptions options;
+    private volatile Gradient gradient; // the exported graph, or the built one once made
+    private volatile ExplainException gradientFailure; // why the Java build failed, when it did
+    private boolean gradientBuildTried; // guarded by lock
+    private volatile ModelInfo info; // its gradient source is set once the built graph exists
 
     private final Object lock = new Object();
     private final Map<List<String>, OrtSession> exposingSessions = new HashMap<>(); // guarded by lock
+    private final Map<String, LayerGraph> layerGraphs = new HashMap<>(); // guarded by lock
     private Set<String> tensorNames; // guarded by lock
     private volatile boolean closed;
 
     /** The exported gradient graph and how to run it. */
     private record Gradient(OrtSession session, BatchRunner runner, GradientGraphSpec names, int batch,
-                            long[] cotangentSample) {
+                            long[] cotangentSample, boolean fixed) {
+        String fixedBatchText() {
+            return fixed ? "fixed to " + batch : "free, " + batch + " per run";
+        }
+    }
+
+    /** A Java-built gradient graph that also outputs one intermediate tensor and its gradient. */
+    private record LayerGraph(OrtSession session, BatchRunner runner, GradientGraphSpec names, String layer,
+                              String layerGrad, long[] cotangentSample) {
     }
 
     /** Sessions made for one device, before the model object exists. */
@@ -80,7 +103,8 @@ public final class OrtModel implements ExplainableModel {
     }
 
     private OrtModel(OrtEnvironment env, ModelSource source, byte[] modelBytes, Placement placement,
-                     Gradient gradient, ModelInfo info) {
+                     Gradient gradient, ModelInfo info, OrtOptions options) {
+        this.options = options;
         this.env = env;
         this.name = source.name();
         this.location = source.location();
@@ -128,16 +152,20 @@ public final class OrtModel implements ExplainableModel {
                 String where = source.gradientLocation().orElseThrow();
                 gradientSession = createSession(env, source.readGradientGraph().orElseThrow(),
                         placement.options(), where, placement.device());
-                gradient = gradient(env, gradientSession, source, where, input, options);
+                GradientGraphSpec spec = source.description().flatMap(ModelDescription::gradient)
+                        .orElse(DEFAULT_GRADIENT);
+                gradient = gradient(env, gradientSession, spec, source.name(), where, input, options, true);
             }
             ModelDescription description = source.description()
                     .orElseGet(() -> ModelDescription.inferred(source.name(), input));
+            // Without an exported graph the source is recorded once the Java build succeeds.
+            String gradientSource = gradient == null ? "" : fileName(source.gradientLocation().orElseThrow());
             ModelInfo info = new ModelInfo(source.name(), inputs, outputs, description, sha256(bytes),
-                    "onnxruntime " + env.getVersion(), placement.device());
+                    "onnxruntime " + env.getVersion(), placement.device(), gradientSource);
             LOG.debug("opened model '{}' from {} on {}: input {}, output {}, gradient graph {}", source.name(),
                     source.location(), placement.device(), input, outputs.get(0),
-                    gradient == null ? "none" : "batch " + gradient.batch());
-            return new OrtModel(env, source, bytes, placement, gradient, info);
+                    gradient == null ? "none exported (built in Java when needed)" : "batch " + gradient.batch());
+            return new OrtModel(env, source, bytes, placement, gradient, info, options);
         } catch (RuntimeException e) {
             closeQuietly(gradientSession);
             closeQuietly(placement.forward());
@@ -174,6 +202,12 @@ public final class OrtModel implements ExplainableModel {
             if (failure[0] != null) {
                 throw failure[0];
             }
+            try {
+                // Once per process: explain4j sends nothing anywhere (ORT's telemetry is Windows-only).
+                OrtEnvironment.getEnvironment().setTelemetry(false);
+            } catch (OrtException e) {
+                LOG.debug("could not turn off ONNX Runtime telemetry: {}", OrtErrors.firstLine(e));
+            }
             environmentCreated = true;
         }
         return OrtEnvironment.getEnvironment();
@@ -202,9 +236,15 @@ public final class OrtModel implements ExplainableModel {
         return y;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Without an exported gradient graph this builds one in Java (once); it is false when the
+     * model has an op the builder has no rule for.
+     */
     @Override
     public boolean supportsGradients() {
-        return gradient != null;
+        return gradient() != null;
     }
 
     /**
@@ -215,19 +255,19 @@ public final class OrtModel implements ExplainableModel {
         return GraphOutputs.parse(modelBytes, location);
     }
 
-    /** Samples per run of the gradient graph, or 0 when the model has none. */
+    /** Samples per run of the gradient graph (building it when needed), or 0 when the model has none. */
     public int gradientBatch() {
-        return gradient == null ? 0 : gradient.batch();
+        Gradient g = gradient();
+        return g == null ? 0 : g.batch();
     }
 
     @Override
     public VjpResult vjp(FloatTensor input, FloatTensor cotangent) {
         ensureOpen();
         InputChecks.validate(info.input(), input);
+        Gradient gradient = gradient();
         if (gradient == null) {
-            throw new ExplainException("model '" + name + "' has no gradient graph: export " + name
-                    + ".grad.onnx (see README) next to " + location
-                    + ", or use a method that needs no gradients (occlusion, LIME)");
+            throw new ExplainException(gradientFailure.getMessage(), gradientFailure);
         }
         InputChecks.validateCotangent(gradient.cotangentSample(), input.batchSize(), cotangent);
         Map<String, FloatTensor> feed = new LinkedHashMap<>();
@@ -283,6 +323,35 @@ public final class OrtModel implements ExplainableModel {
         return out;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Runs a gradient graph built in Java for {@code tensorName} (made once per name, also
+     * when the model has an exported gradient graph), which returns the tensor and its gradient
+     * from the same pass.
+     */
+    @Override
+    public LayerGradient layerVjp(FloatTensor input, FloatTensor cotangent, String tensorName) {
+        ensureOpen();
+        InputChecks.validate(info.input(), input);
+        if (tensorName.equals(inputName)) {
+            throw new ExplainException("'" + tensorName + "' is the input of model '" + name
+                    + "'; use vjp for the input's gradient and name an intermediate tensor here");
+        }
+        Set<String> known = tensorNames();
+        if (!known.contains(tensorName)) {
+            throw new ExplainException("model '" + name + "' has no tensor named '" + tensorName + "'; its tensors include "
+                    + sampleOf(known) + " (" + known.size() + " in all)");
+        }
+        LayerGraph g = layerGraph(tensorName);
+        InputChecks.validateCotangent(g.cotangentSample(), input.batchSize(), cotangent);
+        Map<String, FloatTensor> feed = new LinkedHashMap<>();
+        feed.put(g.names().input(), input);
+        feed.put(g.names().cotangent(), cotangent);
+        List<FloatTensor> out = g.runner().run(feed, List.of(g.names().output(), g.layer(), g.layerGrad()));
+        return new LayerGradient(out.get(0), out.get(1), out.get(2));
+    }
+
     @Override
     public void close() {
         synchronized (lock) {
@@ -292,6 +361,8 @@ public final class OrtModel implements ExplainableModel {
             closed = true;
             exposingSessions.values().forEach(OrtModel::closeQuietly);
             exposingSessions.clear();
+            layerGraphs.values().forEach(g -> closeQuietly(g.session()));
+            layerGraphs.clear();
             if (gradient != null) {
                 closeQuietly(gradient.session());
             }
@@ -414,9 +485,14 @@ public final class OrtModel implements ExplainableModel {
         return out;
     }
 
-    private static Gradient gradient(OrtEnvironment env, OrtSession session, ModelSource source, String where,
-                                     TensorInfo forwardInput, OrtOptions options) {
-        GradientGraphSpec spec = source.description().flatMap(ModelDescription::gradient).orElse(DEFAULT_GRADIENT);
+    /**
+     * How to run gradient graph {@code session}, checked against the forward input.
+     *
+     * @param exported whether the graph is a user's file (a batch option that contradicts its
+     *                 fixed batch is an error) or built in Java (the graph's batch is the model's own)
+     */
+    private static Gradient gradient(OrtEnvironment env, OrtSession session, GradientGraphSpec spec, String modelName,
+                                     String where, TensorInfo forwardInput, OrtOptions options, boolean exported) {
         Map<String, NodeInfo> ins = infos(session, true);
         Map<String, NodeInfo> outs = infos(session, false);
         for (String n : List.of(spec.input(), spec.cotangent())) {
@@ -447,22 +523,28 @@ public final class OrtModel implements ExplainableModel {
         boolean fixed = graphBatch > 0;
         if (fixed) {
             batch = Math.toIntExact(graphBatch);
-            if (options.gradientBatch() > 0 && options.gradientBatch() != batch) {
+            if (exported && options.gradientBatch() > 0 && options.gradientBatch() != batch) {
                 throw new ExplainException("gradient batch " + options.gradientBatch() + " requested, but gradient graph "
                         + where + " is exported for a fixed batch of " + batch + "; leave the gradient batch unset"
                         + " or re-export the graph");
             }
             if (spec.batch() > 0 && spec.batch() != batch) {
                 LOG.warn("model sidecar of '{}' says the gradient batch is {}, but {} takes {}; using {}",
-                        source.name(), spec.batch(), where, batch, batch);
+                        modelName, spec.batch(), where, batch, batch);
             }
         } else {
             batch = options.gradientBatch() > 0 ? options.gradientBatch()
                     : spec.batch() > 0 ? spec.batch() : DEFAULT_GRADIENT_BATCH;
         }
         long[] cotangentSample = Arrays.copyOfRange(w.shape(), 1, w.shape().length);
-        return new Gradient(session, new BatchRunner(env, session, source.name(), batch, fixed), spec, batch,
-                cotangentSample);
+        return new Gradient(session, new BatchRunner(env, session, modelName, batch, fixed), spec, batch,
+                cotangentSample, fixed);
+    }
+
+    /** The last part of a path or classpath location, e.g. {@code m.grad.onnx}. */
+    private static String fileName(String location) {
+        int cut = Math.max(location.lastIndexOf('/'), Math.max(location.lastIndexOf('\\'), location.lastIndexOf(':')));
+        return location.substring(cut + 1);
     }
 
     /** Same rank, and every non-batch dimension equal where both graphs fix it. */
@@ -530,6 +612,88 @@ public final class OrtModel implements ExplainableModel {
                 exposingSessions.put(List.copyOf(sortedNames), session);
             }
             return session;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Gradient graphs built in Java
+
+    /** The gradient graph to run: the exported one, else the built one (built on first use), else null. */
+    private Gradient gradient() {
+        Gradient g = gradient;
+        if (g != null || gradientFailure != null) {
+            return g;
+        }
+        synchronized (lock) {
+            ensureOpen();
+            if (!gradientBuildTried) {
+                gradientBuildTried = true;
+                try {
+                    GradientOptions go = builtOptions();
+                    long started = System.nanoTime();
+                    byte[] graph = GradientGraphBuilder.build(modelBytes, go);
+                    GradientGraphSpec spec = GradientGraphBuilder.describe(modelBytes, go);
+                    OrtSession session = createBuiltSession(graph, "the gradient graph built in Java");
+                    try {
+                        gradient = gradient(env, session, spec, name, "the gradient graph built in Java for model '"
+                                + name + "'", info.input(), options, false);
+                    } catch (RuntimeException e) {
+                        closeQuietly(session);
+                        throw e;
+                    }
+                    info = info.withGradientSource(BUILT_GRADIENT_SOURCE);
+                    LOG.info("model '{}': no exported gradient graph; built one in Java in {} ms (batch {})", name,
+                            (System.nanoTime() - started) / 1_000_000, gradient.fixedBatchText());
+                } catch (ExplainException e) {
+                    gradientFailure = new ExplainException("model '" + name + "' has no exported gradient graph and"
+                            + " explain4j cannot build one: " + e.getMessage() + "; export " + name
+                            + ".grad.onnx (see README) next to " + location
+                            + ", or use a method that needs no gradients (occlusion, LIME)", e);
+                    LOG.info("{}", gradientFailure.getMessage());
+                }
+            }
+            return gradient;
+        }
+    }
+
+    private GradientOptions builtOptions() {
+        return GradientOptions.defaults().withInput(inputName).withOutput(outputName)
+                .withCotangentName(BUILT_COTANGENT).withGradName(BUILT_GRAD);
+    }
+
+    private LayerGraph layerGraph(String layer) {
+        synchronized (lock) {
+            ensureOpen();
+            LayerGraph cached = layerGraphs.get(layer);
+            if (cached != null) {
+                return cached;
+            }
+            GradientOptions go = builtOptions().withIntermediates(List.of(layer));
+            ModelProto built = GradientGraphBuilder.build(GraphOutputs.parse(modelBytes, location), go);
+            GradientGraphSpec spec = GradientGraphBuilder.describe(modelBytes, go);
+            ModelProto exposing = ExtraOutputs.withOutputs(built, List.of(layer));
+            OrtSession session = createBuiltSession(exposing.toByteArray(),
+                    "the gradient graph for tensor '" + layer + "'");
+            try {
+                Gradient g = gradient(env, session, spec, name, "the gradient graph built in Java for tensor '" + layer
+                        + "' of model '" + name + "'", info.input(), options, false);
+                LayerGraph lg = new LayerGraph(session, g.runner(), spec, layer, "grad_" + layer, g.cotangentSample());
+                layerGraphs.put(layer, lg);
+                return lg;
+            } catch (RuntimeException e) {
+                closeQuietly(session);
+                throw e;
+            }
+        }
+    }
+
+    /** A session for a graph this class built, on the model's device. */
+    private OrtSession createBuiltSession(byte[] graph, String what) {
+        try {
+            return env.createSession(graph, sessionOptions);
+        } catch (OrtException e) {
+            throw new ExplainException("ONNX Runtime cannot load " + what + " of model '" + name + "': "
+                    + OrtErrors.firstLine(e), e);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.explain4j.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.explain4j.explain.Attribution;
 import org.explain4j.explain.Target;
 import org.explain4j.explain.gradient.GradientTimesInput;
@@ -8,6 +7,8 @@ import org.explain4j.explain.gradient.IntegratedGradients;
 import org.explain4j.explain.gradient.IntegrationRule;
 import org.explain4j.explain.gradient.Saliency;
 import org.explain4j.model.Score;
+import org.explain4j.models.GoldenSamples;
+import org.explain4j.models.GoldenSamples.Sample;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,31 +58,31 @@ class GoldenExplainerTest {
     @ParameterizedTest
     @MethodSource("names")
     void saliencyAndGradientTimesInputEqualAutogradForEveryClass(String name) {
-        Golden golden = Golden.load(name);
+        GoldenSamples golden = golden(name);
         OrtModel model = models.get(name);
         FloatTensor x = golden.inputs();
         double worst = 0;
-        for (int c = 0; c < golden.classes; c++) {
+        for (int c = 0; c < golden.classes(); c++) {
             Attribution logit = Saliency.builder().absolute(false).score(Score.LOGIT).build()
                     .explain(model, x, Target.of(c));
             Attribution prob = Saliency.builder().absolute(false).score(Score.PROBABILITY).build()
                     .explain(model, x, Target.of(c));
             Attribution absolute = Saliency.create().explain(model, x, Target.of(c));
             Attribution gxi = GradientTimesInput.builder().score(Score.LOGIT).build().explain(model, x, Target.of(c));
-            for (int i = 0; i < golden.samples.size(); i++) {
-                Sample s = golden.samples.get(i);
+            for (int i = 0; i < golden.samples().size(); i++) {
+                Sample s = golden.samples().get(i);
                 String where = name + " sample " + i + " class " + c;
-                worst = Math.max(worst, assertClose(s.gradLogit[c], logit.values().sampleData(i), where + " saliency (logit)"));
-                worst = Math.max(worst, assertClose(s.gradProb[c], prob.values().sampleData(i), where + " saliency (probability)"));
-                double[] abs = new double[s.x.length];
-                double[] times = new double[s.x.length];
-                for (int j = 0; j < s.x.length; j++) {
-                    abs[j] = Math.abs(s.gradLogit[c][j]);
-                    times[j] = s.x[j] * s.gradLogit[c][j];
+                worst = Math.max(worst, assertClose(s.gradLogit()[c], logit.values().sampleData(i), where + " saliency (logit)"));
+                worst = Math.max(worst, assertClose(s.gradProb()[c], prob.values().sampleData(i), where + " saliency (probability)"));
+                double[] abs = new double[s.x().length];
+                double[] times = new double[s.x().length];
+                for (int j = 0; j < s.x().length; j++) {
+                    abs[j] = Math.abs(s.gradLogit()[c][j]);
+                    times[j] = s.x()[j] * s.gradLogit()[c][j];
                 }
                 assertClose(abs, absolute.values().sampleData(i), where + " |saliency|");
                 worst = Math.max(worst, assertClose(times, gxi.values().sampleData(i), where + " gradient x input"));
-                assertEquals(s.probs[c], prob.diagnostics().get("score_at_input")[i], REL_TOL, where + " probability");
+                assertEquals(s.probs()[c], prob.diagnostics().get("score_at_input")[i], REL_TOL, where + " probability");
             }
         }
         System.out.printf("%s saliency/gradxinput max error / max|reference|: %.1e%n", name, worst);
@@ -91,10 +91,10 @@ class GoldenExplainerTest {
     @ParameterizedTest
     @MethodSource("names")
     void integratedGradientsEqualAutogradForEachRule(String name) {
-        Golden golden = Golden.load(name);
+        GoldenSamples golden = golden(name);
         OrtModel model = models.get(name);
         FloatTensor x = golden.inputs();
-        int[] targets = golden.samples.stream().mapToInt(s -> s.igTarget).toArray();
+        int[] targets = golden.samples().stream().mapToInt(s -> s.ig().target()).toArray();
         Map<String, IntegratedGradients> rules = Map.of(
                 "gausslegendre_64", IntegratedGradients.builder().rule(IntegrationRule.GAUSS_LEGENDRE).steps(64).build(),
                 "riemann_trapezoid_64", IntegratedGradients.builder().rule(IntegrationRule.RIEMANN_TRAPEZOID).steps(64).build(),
@@ -104,13 +104,13 @@ class GoldenExplainerTest {
             Attribution a = ig.explain(model, x, Target.perSample(targets));
             double worst = 0;
             assertArrayEquals(targets, a.targets());
-            for (int i = 0; i < golden.samples.size(); i++) {
-                Sample s = golden.samples.get(i);
+            for (int i = 0; i < golden.samples().size(); i++) {
+                Sample s = golden.samples().get(i);
                 String where = name + " sample " + i + " " + key;
-                worst = Math.max(worst, assertClose(s.ig.get(key), a.values().sampleData(i), where));
-                double scale = Math.max(Math.abs(s.logitAtX), Math.abs(s.logitAtBaseline));
-                assertEquals(s.logitAtX, a.diagnostics().get("score_at_input")[i], REL_TOL * scale, where + " S(x)");
-                assertEquals(s.logitAtBaseline, a.diagnostics().get("score_at_baseline")[i], REL_TOL * scale,
+                worst = Math.max(worst, assertClose(s.ig().byRule().get(key), a.values().sampleData(i), where));
+                double scale = Math.max(Math.abs(s.ig().logitAtX()), Math.abs(s.ig().logitAtBaseline()));
+                assertEquals(s.ig().logitAtX(), a.diagnostics().get("score_at_input")[i], REL_TOL * scale, where + " S(x)");
+                assertEquals(s.ig().logitAtBaseline(), a.diagnostics().get("score_at_baseline")[i], REL_TOL * scale,
                         where + " S(x')");
             }
             line.append(String.format(" %s %.1e", key, worst));
@@ -126,17 +126,17 @@ class GoldenExplainerTest {
     @ParameterizedTest
     @MethodSource("names")
     void completenessGapMatchesTheGoldenGap(String name) {
-        Golden golden = Golden.load(name);
-        int[] targets = golden.samples.stream().mapToInt(s -> s.igTarget).toArray();
+        GoldenSamples golden = golden(name);
+        int[] targets = golden.samples().stream().mapToInt(s -> s.ig().target()).toArray();
         Attribution a = IntegratedGradients.builder().steps(64).build()
                 .explain(models.get(name), golden.inputs(), Target.perSample(targets));
         double[] gap = a.diagnostics().get("completeness_gap");
         double[] relative = a.diagnostics().get("relative_completeness_gap");
         StringBuilder line = new StringBuilder(name + " IG gausslegendre_64 relative completeness gap:");
-        for (int i = 0; i < golden.samples.size(); i++) {
-            Sample s = golden.samples.get(i);
-            double delta = s.logitAtX - s.logitAtBaseline;
-            double goldenGap = sum(s.ig.get("gausslegendre_64")) - delta;
+        for (int i = 0; i < golden.samples().size(); i++) {
+            Sample s = golden.samples().get(i);
+            double delta = s.ig().logitAtX() - s.ig().logitAtBaseline();
+            double goldenGap = sum(s.ig().byRule().get("gausslegendre_64")) - delta;
             assertEquals(goldenGap, gap[i], 1e-4 * Math.max(1, Math.abs(delta)), name + " sample " + i);
             double ourDelta = a.diagnostics().get("score_at_input")[i] - a.diagnostics().get("score_at_baseline")[i];
             assertEquals(gap[i] / Math.abs(ourDelta), relative[i], 1e-15);
@@ -152,21 +152,13 @@ class GoldenExplainerTest {
     /** Checks {@code got} to REL_TOL of the largest reference value; returns the error in those units. */
     private static double assertClose(double[] want, float[] got, String what) {
         assertEquals(want.length, got.length, what + " size");
-        double scale = maxAbs(want);
+        double scale = GoldenSamples.maxAbs(want);
         double worst = 0;
         for (int j = 0; j < want.length; j++) {
             assertEquals(want[j], got[j], REL_TOL * scale, what + " element " + j);
             worst = Math.max(worst, Math.abs(want[j] - got[j]) / scale);
         }
         return worst;
-    }
-
-    private static double maxAbs(double[] v) {
-        double m = 0;
-        for (double d : v) {
-            m = Math.max(m, Math.abs(d));
-        }
-        return m;
     }
 
     private static double sum(double[] v) {
@@ -177,61 +169,12 @@ class GoldenExplainerTest {
         return s;
     }
 
-    /** One golden sample: input, probabilities, gradients of each class logit and probability, IG. */
-    private record Sample(double[] x, double[] probs, double[][] gradLogit, double[][] gradProb, int igTarget,
-                          Map<String, double[]> ig, double logitAtX, double logitAtBaseline) {
-    }
-
-    private record Golden(long[] sampleShape, int classes, List<Sample> samples) {
-        static Golden load(String model) {
-            JsonNode root = ReferenceModels.goldenJson(model);
-            long[] shape = new long[root.get("input_shape").size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = root.get("input_shape").get(i).asLong();
-            }
-            List<Sample> samples = new ArrayList<>();
-            for (JsonNode s : root.get("samples")) {
-                JsonNode ig = s.get("ig");
-                assertEquals("zero", ig.get("baseline").asText());
-                Map<String, double[]> rules = new HashMap<>();
-                for (String key : List.of("gausslegendre_64", "riemann_trapezoid_64", "riemann_middle_50")) {
-                    rules.put(key, doubles(ig.get(key)));
-                }
-                samples.add(new Sample(doubles(s.get("x")), doubles(s.get("probs")), matrix(s.get("grad_logit")),
-                        matrix(s.get("grad_prob")), ig.get("target").asInt(), rules,
-                        ig.get("logit_at_x").asDouble(), ig.get("logit_at_baseline").asDouble()));
-            }
-            return new Golden(shape, root.get("classes").asInt(), List.copyOf(samples));
+    /** The model's golden values; every Integrated Gradients reference was taken from the zero baseline. */
+    private static GoldenSamples golden(String name) {
+        GoldenSamples golden = GoldenSamples.load(name);
+        for (Sample s : golden.samples()) {
+            assertEquals("zero", s.ig().baseline());
         }
-
-        FloatTensor inputs() {
-            int size = samples.get(0).x().length;
-            float[] data = new float[samples.size() * size];
-            for (int i = 0; i < samples.size(); i++) {
-                for (int j = 0; j < size; j++) {
-                    data[i * size + j] = (float) samples.get(i).x()[j];
-                }
-            }
-            long[] batch = new long[sampleShape.length + 1];
-            batch[0] = samples.size();
-            System.arraycopy(sampleShape, 0, batch, 1, sampleShape.length);
-            return new FloatTensor(batch, data);
-        }
-
-        private static double[][] matrix(JsonNode rows) {
-            double[][] out = new double[rows.size()][];
-            for (int c = 0; c < out.length; c++) {
-                out[c] = doubles(rows.get(c));
-            }
-            return out;
-        }
-
-        private static double[] doubles(JsonNode array) {
-            double[] out = new double[array.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = array.get(i).asDouble();
-            }
-            return out;
-        }
+        return golden;
     }
 }

@@ -9,6 +9,7 @@ import org.explain4j.metrics.GroundTruth;
 import org.explain4j.metrics.OpenBox;
 import org.explain4j.metrics.PerturbationCurve;
 import org.explain4j.metrics.PerturbationScale;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class MetricsReferenceModelsTest {
 
     @Test
     void openBoxReproducesTheReluMlpToOneInTenToTheFive() {
-        GoldenValues golden = GoldenValues.load("breast_cancer_mlp");
+        GoldenSamples golden = GoldenSamples.load("breast_cancer_mlp");
         FloatTensor x = golden.inputs();
         try (OrtModel model = OrtModel.open(ReferenceModels.source("breast_cancer_mlp"),
                 OrtOptions.defaults().withIntraOpThreads(1))) {
@@ -39,11 +40,11 @@ class MetricsReferenceModelsTest {
                     .compute(model, x);
             int d = x.sampleSize();
             for (int i = 0; i < golden.samples().size(); i++) {
-                GoldenValues.Sample g = golden.samples().get(i);
+                GoldenSamples.Sample g = golden.samples().get(i);
                 OpenBox.LinearModel lm = r.models()[i];
-                double scale = 1 + GoldenValues.maxAbs(g.logits());
+                double scale = 1 + GoldenSamples.maxAbs(g.logits());
                 for (int c = 0; c < golden.classes(); c++) {
-                    double gmax = GoldenValues.maxAbs(g.gradLogit()[c]);
+                    double gmax = GoldenSamples.maxAbs(g.gradLogit()[c]);
                     for (int j = 0; j < d; j++) {
                         assertEquals(g.gradLogit()[c][j], lm.weights()[c * d + j], 1e-4 * gmax, "W_r vs PyTorch");
                     }

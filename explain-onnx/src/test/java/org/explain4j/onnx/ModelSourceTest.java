@@ -2,6 +2,7 @@ package org.explain4j.onnx;
 
 import org.explain4j.model.ModelSource;
 import org.explain4j.model.VjpResult;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ModelSourceTest {
         ModelSource s = ModelSource.fromPath(onnx);
         assertTrue(s.hasGradientGraph());
         assertTrue(s.description().isEmpty());
-        FloatTensor x = GoldenValues.load(MLP).inputs();
+        FloatTensor x = GoldenSamples.load(MLP).inputs();
         FloatTensor w = OrtModelReferenceTest.oneHot(5, 2, i -> 1);
         // Without a sidecar the graph's default tensor names (x, w, y, grad_x) and its own batch are used.
         try (OrtModel bare = OrtModel.open(s, OrtOptions.defaults().withIntraOpThreads(1));

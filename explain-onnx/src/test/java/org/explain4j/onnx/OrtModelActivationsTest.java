@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import org.explain4j.ExplainException;
 import org.explain4j.model.ModelSource;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class OrtModelActivationsTest {
         GraphProto graph = GraphOutputs.parse(source.readModel(), source.location()).getGraph();
         List<NodeProto> relus = graph.getNodeList().stream().filter(n -> n.getOpType().equals("Relu")).toList();
         assertEquals(2, relus.size(), "the MLP is 30-32-16-2 with two ReLU layers");
-        FloatTensor x = GoldenValues.load("breast_cancer_mlp").tiled(7);
+        FloatTensor x = GoldenSamples.load("breast_cancer_mlp").tiled(7);
         try (OrtModel model = OrtModel.open(source, ONE_THREAD)) {
             String pre1 = relus.get(0).getInput(0);
             String h1 = relus.get(0).getOutput(0);
@@ -57,7 +58,7 @@ class OrtModelActivationsTest {
         ModelSource source = ReferenceModels.source("synthetic_bilstm");
         GraphProto graph = GraphOutputs.parse(source.readModel(), source.location()).getGraph();
         NodeProto lstm = graph.getNodeList().stream().filter(n -> n.getOpType().equals("LSTM")).findFirst().orElseThrow();
-        FloatTensor x = GoldenValues.load("synthetic_bilstm").tiled(3);
+        FloatTensor x = GoldenSamples.load("synthetic_bilstm").tiled(3);
         try (OrtModel model = OrtModel.open(source, ONE_THREAD)) {
             FloatTensor y = model.activations(x, List.of(lstm.getOutput(0))).get(lstm.getOutput(0));
             // ONNX LSTM's Y is [seq_length, num_directions, batch, hidden]: 24 steps, both directions.
@@ -96,7 +97,7 @@ class OrtModelActivationsTest {
     @Test
     void anUnknownNameIsReportedWithNamesThatExist() {
         try (OrtModel model = OrtModel.open(ReferenceModels.source("breast_cancer_mlp"), ONE_THREAD)) {
-            FloatTensor x = GoldenValues.load("breast_cancer_mlp").inputs();
+            FloatTensor x = GoldenSamples.load("breast_cancer_mlp").inputs();
             ExplainException e = assertThrows(ExplainException.class,
                     () -> model.activations(x, List.of("y", "no_such_tensor")));
             assertTrue(e.getMessage().startsWith("model 'breast_cancer_mlp' has no tensor named 'no_such_tensor';"

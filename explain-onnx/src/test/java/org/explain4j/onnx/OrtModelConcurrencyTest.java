@@ -1,6 +1,7 @@
 package org.explain4j.onnx;
 
 import org.explain4j.model.VjpResult;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class OrtModelConcurrencyTest {
 
     @Test
     void concurrentForwardVjpAndActivationsEqualSequentialResults() throws Exception {
-        GoldenValues golden = GoldenValues.load("synthetic_cnn1d");
+        GoldenSamples golden = GoldenSamples.load("synthetic_cnn1d");
         int classes = golden.classes();
         FloatTensor pool = golden.tiled(40);
         try (OrtModel model = OrtModel.open(ReferenceModels.source("synthetic_cnn1d"),

@@ -3,6 +3,7 @@ package org.explain4j.onnx;
 import ai.onnx.proto.OnnxMl;
 import org.explain4j.ExplainException;
 import org.explain4j.model.ModelSource;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -112,7 +114,7 @@ class OrtModelErrorsTest {
 
     @Test
     void cotangentOfWrongShape() {
-        FloatTensor x = GoldenValues.load("breast_cancer_mlp").inputs(); // 5 samples
+        FloatTensor x = GoldenSamples.load("breast_cancer_mlp").inputs(); // 5 samples
         String expected = " (one weight per sample and output, shaped like the model output)";
         assertMessage("cotangent has shape [5,3], expected [5,2]" + expected, () -> mlp.vjp(x, FloatTensor.zeros(5, 3)));
         assertMessage("cotangent has shape [4,2], expected [5,2]" + expected, () -> mlp.vjp(x, FloatTensor.zeros(4, 2)));
@@ -123,27 +125,63 @@ class OrtModelErrorsTest {
     }
 
     @Test
-    void vjpWithoutGradientGraph() throws IOException {
+    void vjpWithoutGradientGraphBuildsOneInJava() throws IOException {
         // The forward graph alone, as a user would copy it: no sidecar, no name.grad.onnx.
         Path forwardOnly = tmp.resolve("breast_cancer_mlp.onnx");
         Files.write(forwardOnly, ReferenceModels.source("breast_cancer_mlp").readModel());
         try (OrtModel m = OrtModel.open(ModelSource.fromPath(forwardOnly), ONE_THREAD)) {
-            assertFalse(m.supportsGradients());
-            assertEquals(0, m.gradientBatch());
-            FloatTensor x = GoldenValues.load("breast_cancer_mlp").inputs();
-            assertEquals(2, m.forward(x).sampleSize(), "forward still works");
-            assertMessage("model 'breast_cancer_mlp' has no gradient graph: export breast_cancer_mlp.grad.onnx (see README)"
-                    + " next to " + forwardOnly + ", or use a method that needs no gradients (occlusion, LIME)",
-                    () -> m.vjp(x, FloatTensor.zeros(5, 2)));
+            assertEquals("", m.info().gradientSource(), "nothing built before gradients are asked for");
+            assertTrue(m.supportsGradients());
+            assertEquals(32, m.gradientBatch(), "the built graph's batch is free: default chunk");
+            assertEquals(OrtModel.BUILT_GRADIENT_SOURCE, m.info().gradientSource());
+            FloatTensor x = GoldenSamples.load("breast_cancer_mlp").inputs();
+            FloatTensor w = OrtModelReferenceTest.oneHot(5, 2, i -> i % 2);
+            float[] built = m.vjp(x, w).inputGradient().data();
+            float[] exported = mlp.vjp(x, w).inputGradient().data();
+            double scale = maxAbs(exported);
+            for (int i = 0; i < built.length; i++) {
+                assertEquals(exported[i], built[i], 1e-5 * scale, "element " + i);
+            }
+        }
+        assertEquals("breast_cancer_mlp.grad.onnx", mlp.info().gradientSource());
+    }
+
+    @Test
+    void thirdPartyModelGetsAJavaBuiltGradientGraph() {
+        try (OrtModel m = OrtModel.open(ModelSource.fromClasspath("explain4j/thirdparty/mnist-cntk"), ONE_THREAD)) {
+            assertTrue(m.supportsGradients());
+            assertEquals(1, m.gradientBatch(), "the CNTK graph fixes its batch to 1");
+            float[] seven = PerturbationMnistTest.digit(7);
+            float[] three = PerturbationMnistTest.digit(3);
+            float[] both = new float[2 * 784];
+            System.arraycopy(seven, 0, both, 0, 784);
+            System.arraycopy(three, 0, both, 784, 784);
+            FloatTensor x = new FloatTensor(new long[] {2, 1, 28, 28}, both); // two samples: run one at a time
+            FloatTensor w = OrtModelReferenceTest.oneHot(2, 10, i -> i == 0 ? 7 : 3);
+            FloatTensor g = m.vjp(x, w).inputGradient();
+            assertArrayEquals(new long[] {2, 1, 28, 28}, g.shape());
+            FloatTensor g3 = m.vjp(x.slice(1, 2), w.slice(1, 2)).inputGradient();
+            assertArrayEquals(g3.data(), java.util.Arrays.copyOfRange(g.data(), 784, 1568), "batch split per sample");
+            assertTrue(maxAbs(g.data()) > 0, "a real digit has a gradient");
         }
     }
 
     @Test
-    void thirdPartyModelHasNoGradients() {
-        try (OrtModel m = OrtModel.open(ModelSource.fromPath(SharedFiles.mnistCntk()), ONE_THREAD)) {
+    void modelWithAnOpWithoutAGradientRule() throws IOException {
+        Path sine = tmp.resolve("sine.onnx");
+        Files.write(sine, sineModel().toByteArray());
+        try (OrtModel m = OrtModel.open(ModelSource.fromPath(sine), ONE_THREAD)) {
+            FloatTensor x = FloatTensor.zeros(2, 4);
+            assertEquals(4, m.forward(x).sampleSize(), "forward still works");
             assertFalse(m.supportsGradients());
-            String msg = message(() -> m.vjp(FloatTensor.zeros(1, 1, 28, 28), FloatTensor.zeros(1, 10)));
-            assertTrue(msg.startsWith("model 'mnist-cntk' has no gradient graph: export mnist-cntk.grad.onnx (see README)"), msg);
+            assertEquals(0, m.gradientBatch());
+            assertEquals("", m.info().gradientSource());
+            String msg = message(() -> m.vjp(x, FloatTensor.zeros(2, 4)));
+            assertTrue(msg.startsWith("model 'sine' has no exported gradient graph and explain4j cannot build one: "), msg);
+            assertTrue(msg.contains("Sin"), msg);
+            assertTrue(msg.endsWith("; export sine.grad.onnx (see README) next to " + sine
+                    + ", or use a method that needs no gradients (occlusion, LIME)"), msg);
+            assertEquals(msg, message(() -> m.vjp(x, FloatTensor.zeros(2, 4))), "the failure is remembered");
         }
     }
 
@@ -214,6 +252,23 @@ class OrtModelErrorsTest {
                 () -> ReferenceModels.source("nope"));
     }
 
+    /** x (float [N,4]) → Sin → y: a valid model whose op has no gradient rule. */
+    private static OnnxMl.ModelProto sineModel() {
+        OnnxMl.TypeProto.Tensor.Builder t = OnnxMl.TypeProto.Tensor.newBuilder()
+                .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                .setShape(OnnxMl.TensorShapeProto.newBuilder()
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4)));
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("sine")
+                .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(OnnxMl.TypeProto.newBuilder().setTensorType(t)))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(OnnxMl.TypeProto.newBuilder().setTensorType(t)))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Sin").addInput("x").addOutput("y"))
+                .build();
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("explain4j-test")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(14))
+                .setGraph(graph).build();
+    }
+
     /** ids (int64 [N,4]) → Cast to float → y: a valid model that explain4j cannot attribute to. */
     private static OnnxMl.ModelProto castModel() {
         OnnxMl.TypeProto.Tensor.Builder in = OnnxMl.TypeProto.Tensor.newBuilder()
@@ -232,6 +287,14 @@ class OrtModelErrorsTest {
         return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("explain4j-test")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(14))
                 .setGraph(graph).build();
+    }
+
+    private static double maxAbs(float[] v) {
+        double m = 0;
+        for (float f : v) {
+            m = Math.max(m, Math.abs(f));
+        }
+        return m;
     }
 
     static String message(Executable call) {

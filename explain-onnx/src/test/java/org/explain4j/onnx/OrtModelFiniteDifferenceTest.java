@@ -1,5 +1,6 @@
 package org.explain4j.onnx;
 
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class OrtModelFiniteDifferenceTest {
     void vjpMatchesCentralDifferencesOfForward() {
         ReferenceModels.Dataset data = ReferenceModels.breastCancer();
         double[] sd = standardDeviations(data.features());
-        GoldenValues golden = GoldenValues.load("breast_cancer_mlp");
+        GoldenSamples golden = GoldenSamples.load("breast_cancer_mlp");
         FloatTensor x = golden.inputs();
         int n = x.batchSize();
         int f = x.sampleSize();

@@ -1,6 +1,7 @@
 package org.explain4j.onnx;
 
 import org.explain4j.model.VjpResult;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.tensor.FloatTensor;
 import org.junit.jupiter.api.AfterAll;
@@ -58,12 +59,12 @@ class OrtModelReferenceTest {
     @ParameterizedTest
     @MethodSource("names")
     void forwardLogitsEqualPyTorchFloat64(String name) {
-        GoldenValues golden = GoldenValues.load(name);
+        GoldenSamples golden = GoldenSamples.load(name);
         FloatTensor y = models.get(name).forward(golden.inputs());
         assertArrayEquals(new long[] {golden.samples().size(), golden.classes()}, y.shape());
         double scale = 0;
-        for (GoldenValues.Sample s : golden.samples()) {
-            scale = Math.max(scale, GoldenValues.maxAbs(s.logits()));
+        for (GoldenSamples.Sample s : golden.samples()) {
+            scale = Math.max(scale, GoldenSamples.maxAbs(s.logits()));
         }
         for (int i = 0; i < golden.samples().size(); i++) {
             double[] want = golden.samples().get(i).logits();
@@ -77,7 +78,7 @@ class OrtModelReferenceTest {
     @ParameterizedTest
     @MethodSource("names")
     void vjpOfOneHotCotangentEqualsPyTorchLogitGradient(String name) {
-        GoldenValues golden = GoldenValues.load(name);
+        GoldenSamples golden = GoldenSamples.load(name);
         FloatTensor x = golden.inputs();
         int n = x.batchSize();
         for (int c = 0; c < golden.classes(); c++) {
@@ -87,7 +88,7 @@ class OrtModelReferenceTest {
             assertArrayEquals(new long[] {n, golden.classes()}, r.output().shape());
             for (int i = 0; i < n; i++) {
                 double[] want = golden.samples().get(i).gradLogit()[c];
-                double tol = REL_TOL * GoldenValues.maxAbs(want);
+                double tol = REL_TOL * GoldenSamples.maxAbs(want);
                 float[] got = r.inputGradient().sampleData(i);
                 for (int j = 0; j < want.length; j++) {
                     assertEquals(want[j], got[j], tol, name + " sample " + i + " class " + c + " element " + j);
@@ -95,7 +96,7 @@ class OrtModelReferenceTest {
                 // The gradient graph's own forward output is the model output too.
                 double[] logits = golden.samples().get(i).logits();
                 for (int k = 0; k < golden.classes(); k++) {
-                    assertEquals(logits[k], r.output().get(i * golden.classes() + k), REL_TOL * GoldenValues.maxAbs(logits));
+                    assertEquals(logits[k], r.output().get(i * golden.classes() + k), REL_TOL * GoldenSamples.maxAbs(logits));
                 }
             }
         }
@@ -106,7 +107,7 @@ class OrtModelReferenceTest {
     @MethodSource("names")
     void anyBatchSizeGivesTheSamePerSampleResults(String name) {
         OrtModel model = models.get(name);
-        GoldenValues golden = GoldenValues.load(name);
+        GoldenSamples golden = GoldenSamples.load(name);
         int classes = golden.classes();
         FloatTensor all = golden.tiled(70);
         // Row i explains class (i mod C): padding and splitting must keep rows and targets aligned.

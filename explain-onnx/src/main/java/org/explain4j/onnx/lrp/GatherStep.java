@@ -5,28 +5,15 @@ import org.explain4j.onnx.graph.ConstTensor;
 import org.explain4j.onnx.graph.OnnxNode;
 import org.explain4j.onnx.graph.ShapeMath;
 
-import java.util.List;
-import java.util.Map;
-
 /** Gather with constant indices: each gathered element's relevance is added back to its source. */
-final class GatherStep extends Step {
+final class GatherStep extends ElementwiseRouteStep {
     private final ConstTensor indices;
 
     GatherStep(OnnxNode n, GraphConstants consts) {
-        super(List.of(n));
+        super(n);
         this.indices = consts.value(n.input(1)).orElseThrow(() -> new ExplainException("Gather node '" + n.label()
                 + "' takes its indices from '" + n.input(1) + "', computed at run time; LRP covers Gather with"
                 + " constant indices"));
-    }
-
-    @Override
-    List<String> outputs() {
-        return List.of(node().output(0));
-    }
-
-    @Override
-    List<String> relevanceInputs() {
-        return List.of(node().input(0));
     }
 
     private int axis(int rank) {
@@ -34,11 +21,7 @@ final class GatherStep extends Step {
     }
 
     @Override
-    Map<String, double[]> backward(LrpPass pass) {
-        double[] r = pass.relevance(node().output(0));
-        if (r == null) {
-            return Map.of();
-        }
+    double[] inputRelevance(LrpPass pass, double[] r) {
         long[] in = pass.activation(node().input(0)).shape();
         int axis = axis(in.length);
         int outer = Tensor64.product(in, 0, axis);
@@ -60,7 +43,7 @@ final class GatherStep extends Step {
                 }
             }
         }
-        return Map.of(node().input(0), result);
+        return result;
     }
 
     @Override

@@ -4,7 +4,6 @@ import org.explain4j.ExplainException;
 import org.explain4j.onnx.graph.OnnxNode;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,12 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * MaxPool and GlobalMaxPool: winner takes all. Each output's relevance goes to the input that
  * was the maximum of its window (the first one on ties), as the gradient does.
  */
-final class MaxPoolStep extends Step {
+final class MaxPoolStep extends ElementwiseRouteStep {
     private final int[] kernel;
     private final Map<ShapeKey, Windows.Table> tables = new ConcurrentHashMap<>();
 
     MaxPoolStep(OnnxNode n) {
-        super(List.of(n));
+        super(n);
         if (n.op().equals("MaxPool")) {
             long[] ks = n.attrInts("kernel_shape");
             if (ks == null) {
@@ -30,21 +29,7 @@ final class MaxPoolStep extends Step {
     }
 
     @Override
-    List<String> outputs() {
-        return List.of(node().output(0));
-    }
-
-    @Override
-    List<String> relevanceInputs() {
-        return List.of(node().input(0));
-    }
-
-    @Override
-    Map<String, double[]> backward(LrpPass pass) {
-        double[] r = pass.relevance(node().output(0));
-        if (r == null) {
-            return Map.of();
-        }
+    double[] inputRelevance(LrpPass pass, double[] r) {
         Tensor64 x = pass.activation(node().input(0));
         long[] in = x.shape();
         long[] out = pass.activation(node().output(0)).shape();
@@ -70,7 +55,7 @@ final class MaxPoolStep extends Step {
                 result[inBase + best] += rj;
             }
         }
-        return Map.of(node().input(0), result);
+        return result;
     }
 
     private Windows.Table table(long[] in, long[] out) {

@@ -4,16 +4,13 @@ import org.explain4j.ExplainException;
 import org.explain4j.onnx.graph.OnnxNode;
 import org.explain4j.onnx.graph.ShapeMath;
 
-import java.util.List;
-import java.util.Map;
-
 /** Pad with a constant: the relevance of the padding is absorbed, the rest goes back to its element. */
-final class PadStep extends Step {
+final class PadStep extends ElementwiseRouteStep {
     private final long[] pads;
     private final long[] axes;
 
     PadStep(OnnxNode n, GraphConstants consts) {
-        super(List.of(n));
+        super(n);
         String mode = n.attrString("mode", "constant");
         if (!mode.equals("constant")) {
             throw new ExplainException("Pad node '" + n.label() + "' pads in mode '" + mode + "'; LRP covers constant"
@@ -34,21 +31,7 @@ final class PadStep extends Step {
     }
 
     @Override
-    List<String> outputs() {
-        return List.of(node().output(0));
-    }
-
-    @Override
-    List<String> relevanceInputs() {
-        return List.of(node().input(0));
-    }
-
-    @Override
-    Map<String, double[]> backward(LrpPass pass) {
-        double[] r = pass.relevance(node().output(0));
-        if (r == null) {
-            return Map.of();
-        }
+    double[] inputRelevance(LrpPass pass, double[] r) {
         long[] in = pass.activation(node().input(0)).shape();
         long[] out = pass.activation(node().output(0)).shape();
         int rank = in.length;
@@ -58,30 +41,14 @@ final class PadStep extends Step {
             int d = axes == null ? q : (int) ShapeMath.normalizeAxis(axes[q], rank);
             begin[d] = (int) pads[q];
         }
-        int[] strides = Tensor64.strides(in);
-        double[] result = new double[Tensor64.product(in, 0, rank)];
-        int[] idx = new int[rank];
-        for (int j = 0; j < r.length; j++) {
-            int dst = 0;
-            boolean inside = true;
-            for (int d = 0; d < rank; d++) {
-                int i = idx[d] - begin[d];
-                if (i < 0 || i >= in[d]) {
-                    inside = false;
-                    break;
-                }
-                dst += i * strides[d];
-            }
-            if (inside) {
-                result[dst] += r[j];
-            }
-            for (int d = rank - 1; d >= 0; d--) {
-                if (++idx[d] < out[d]) {
-                    break;
-                }
-                idx[d] = 0;
+        int[][] source = new int[rank][];
+        for (int d = 0; d < rank; d++) {
+            source[d] = new int[(int) out[d]];
+            for (int o = 0; o < source[d].length; o++) {
+                int i = o - begin[d];
+                source[d][o] = i < 0 || i >= in[d] ? -1 : i;
             }
         }
-        return Map.of(node().input(0), result);
+        return scatterBack(r, in, source);
     }
 }

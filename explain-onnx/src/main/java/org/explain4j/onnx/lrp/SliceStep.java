@@ -4,18 +4,15 @@ import org.explain4j.ExplainException;
 import org.explain4j.onnx.graph.OnnxNode;
 import org.explain4j.onnx.graph.ShapeMath;
 
-import java.util.List;
-import java.util.Map;
-
 /** Slice: the picked elements' relevance is scattered back to where they were picked. */
-final class SliceStep extends Step {
+final class SliceStep extends ElementwiseRouteStep {
     private final long[] starts;
     private final long[] ends;
     private final long[] axes;
     private final long[] steps;
 
     SliceStep(OnnxNode n, GraphConstants consts) {
-        super(List.of(n));
+        super(n);
         if (n.hasAttribute("starts")) { // opset < 10
             starts = n.attrInts("starts");
             ends = n.attrInts("ends");
@@ -33,21 +30,7 @@ final class SliceStep extends Step {
     }
 
     @Override
-    List<String> outputs() {
-        return List.of(node().output(0));
-    }
-
-    @Override
-    List<String> relevanceInputs() {
-        return List.of(node().input(0));
-    }
-
-    @Override
-    Map<String, double[]> backward(LrpPass pass) {
-        double[] r = pass.relevance(node().output(0));
-        if (r == null) {
-            return Map.of();
-        }
+    double[] inputRelevance(LrpPass pass, double[] r) {
         long[] in = pass.activation(node().input(0)).shape();
         int rank = in.length;
         int[][] picks = new int[rank][];
@@ -58,22 +41,6 @@ final class SliceStep extends Step {
             int d = (int) ShapeMath.normalizeAxis(axes == null ? q : axes[q], rank);
             picks[d] = ShapeMath.sliceIndices(in[d], starts[q], ends[q], steps == null ? 1 : steps[q]);
         }
-        int[] strides = Tensor64.strides(in);
-        double[] result = new double[Tensor64.product(in, 0, rank)];
-        int[] idx = new int[rank];
-        for (int j = 0; j < r.length; j++) {
-            int src = 0;
-            for (int d = 0; d < rank; d++) {
-                src += picks[d][idx[d]] * strides[d];
-            }
-            result[src] += r[j];
-            for (int d = rank - 1; d >= 0; d--) {
-                if (++idx[d] < picks[d].length) {
-                    break;
-                }
-                idx[d] = 0;
-            }
-        }
-        return Map.of(node().input(0), result);
+        return scatterBack(r, in, picks);
     }
 }

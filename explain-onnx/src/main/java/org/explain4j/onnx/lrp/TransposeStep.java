@@ -2,24 +2,11 @@ package org.explain4j.onnx.lrp;
 
 import org.explain4j.onnx.graph.OnnxNode;
 
-import java.util.List;
-import java.util.Map;
-
 /** Transpose: each element's relevance goes back to where it came from. */
-final class TransposeStep extends Step {
+final class TransposeStep extends ElementwiseRouteStep {
 
     TransposeStep(OnnxNode n) {
-        super(List.of(n));
-    }
-
-    @Override
-    List<String> outputs() {
-        return List.of(node().output(0));
-    }
-
-    @Override
-    List<String> relevanceInputs() {
-        return List.of(node().input(0));
+        super(n);
     }
 
     private int[] perm(int rank) {
@@ -32,11 +19,7 @@ final class TransposeStep extends Step {
     }
 
     @Override
-    Map<String, double[]> backward(LrpPass pass) {
-        double[] r = pass.relevance(node().output(0));
-        if (r == null) {
-            return Map.of();
-        }
+    double[] inputRelevance(LrpPass pass, double[] r) {
         long[] in = pass.activation(node().input(0)).shape();
         int rank = in.length;
         int[] perm = perm(rank);
@@ -62,7 +45,7 @@ final class TransposeStep extends Step {
                 idx[d] = 0;
             }
         }
-        return Map.of(node().input(0), result);
+        return result;
     }
 
     @Override
