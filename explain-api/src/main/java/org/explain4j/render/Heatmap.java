@@ -79,6 +79,8 @@ public final class Heatmap {
     private double cellH;
     private int width;
     private int height;
+    private boolean customFooter;
+    private String gridFooter = "red: for the target class, blue: against · colour scale symmetric, ±max |attribution|";
 
     private Heatmap(Kind kind, String title, String subtitle, DivergingColorScale scale, List<String> barLabels,
                     float[] barValues, String barFooter, float[][] grid, List<String> rowLabels, String rowTitle,
@@ -265,6 +267,24 @@ public final class Heatmap {
                 shortRows, rowTitle, columnTitle);
     }
 
+    /**
+     * {@link #ofGrid(String, String, float[][], List, String, String)} on a given colour scale
+     * (e.g. fixed ±2 for normalized inputs, so pictures of different samples compare) and with
+     * its own line under the grid saying what the colours mean; {@code footer} null keeps the default.
+     */
+    public static Heatmap ofGrid(String title, String subtitle, float[][] values, List<String> rowLabels,
+                                 String rowTitle, String columnTitle, DivergingColorScale scale, String footer) {
+        Heatmap auto = ofGrid(title, subtitle, values, rowLabels, rowTitle, columnTitle);
+        Heatmap h = new Heatmap(Kind.GRID, title, subtitle, scale, null, null, null, auto.grid, auto.rowLabels,
+                rowTitle, columnTitle);
+        if (footer != null) {
+            h.gridFooter = footer;
+            h.customFooter = true;
+            h.layoutGrid(); // the footer may be wider than the grid
+        }
+        return h;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -394,6 +414,9 @@ public final class Heatmap {
                 Fonts.width("-" + num(scale.max()), LABEL_SIZE, false));
         double right = barX + 16 + 6 + labelW + 22 + MARGIN;
         width = (int) Math.ceil(Math.max(right, headerWidth() + 2 * MARGIN));
+        if (customFooter) {
+            width = (int) Math.max(width, Math.ceil(Fonts.width(gridFooter, TEXT_SIZE, false) + 2 * MARGIN));
+        }
         height = (int) Math.ceil(gridY + Math.max(gridH + 44, colourBarHeight(gridH) + 16) + 24);
     }
 
@@ -486,7 +509,7 @@ public final class Heatmap {
         c.text(barX + 22, gridY + barH / 2 + 4, "0", LABEL_SIZE, false, INK, Canvas.Anchor.START);
         c.text(barX + 22, gridY + barH, "-" + num(scale.max()), LABEL_SIZE, false, INK, Canvas.Anchor.START);
         c.text(MARGIN, gridY + Math.max(gridH + 44, barH + 16) + 16,
-                "red: for the target class, blue: against · colour scale symmetric, ±max |attribution|",
+                gridFooter,
                 TEXT_SIZE, false, MUTED, Canvas.Anchor.START);
     }
 

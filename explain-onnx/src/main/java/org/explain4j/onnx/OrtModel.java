@@ -438,6 +438,9 @@ public final class OrtModel implements ExplainableModel {
     private static OrtSession.SessionOptions baseOptions(OrtOptions options) {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
+            // ORT's own warnings (e.g. legacy exporters' initializers listed as inputs) go straight
+            // to stderr past any logging set-up; real failures still arrive as exceptions.
+            so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
