@@ -19,3 +19,11 @@ else
 fi
 # PyTorch CPU baseline timings (not part of the artifacts; slow-ish):
 # $PY models-onnx/python/bench_torch.py --out models-onnx/python/bench_torch.out.json
+# Clinical: discretizer golden matrices (11 real demo test episodes), the committed synthetic
+# sample (20 episodes + truth), and the Channel-wise LSTM (~4 min on 2 cores), then its ORT check.
+$PY models-onnx/python/mimic_discretizer.py
+$PY models-onnx/python/mimic_cohort.py
+$PY models-onnx/python/train_channelwise_lstm.py
+if [ -f "$ORT" ]; then
+  java -cp "$ORT" models-onnx/python/CheckOnnx.java 1e-5 channelwise_lstm
+fi

@@ -281,7 +281,9 @@ SAMPLE_N = 20
 
 
 def write_sample(out_dir=None, n=SAMPLE_N):
-    """The first n held-out episodes (seed HELDOUT_SEED) as CSVs + truth json."""
+    """make_cohort(n, HELDOUT_SEED) as CSVs + truth json. Not a prefix of the 300-episode held-out
+    set of the training script (the kinds are drawn up front, so n changes the stream), but from
+    the same held-out generator seed, never used for training (seed 0)."""
     out_dir = out_dir or os.path.join(CLINICAL_DIR, "synthetic")
     os.makedirs(out_dir, exist_ok=True)
     stats = estimate_stats()
@@ -300,12 +302,12 @@ def write_sample(out_dir=None, n=SAMPLE_N):
     with open(os.path.join(out_dir, "listfile.csv"), "w") as f:
         f.write("stay,y_true\n" + "".join("%s,%d\n" % t for t in listing))
     doc = {"description": "ground truth of the synthetic held-out sample (models-onnx/python/"
-                          "mimic_cohort.py, make_cohort(seed %d), first %d episodes). label 1 iff "
+                          "mimic_cohort.py, make_cohort(n=%d, seed %d)). label 1 iff "
                           "GCS total falls >= 5 points to 3..8 at an onset in hours [36,44] AND "
                           "systolic BP < 90 from an onset in [38,45]; cells = [hour_bin, "
                           "variable_index] of GCS total and systolic BP from the first "
                           "post-onset observation to bin 47 (died episodes only); related_cells: "
-                          "GCS components, diastolic and mean BP" % (HELDOUT_SEED, n),
+                          "GCS components, diastolic and mean BP" % (n, HELDOUT_SEED),
            "variables": d.variables, "episodes": truths}
     with open(os.path.join(out_dir, "truth.json"), "w") as f:
         json.dump(doc, f, separators=(",", ":"))

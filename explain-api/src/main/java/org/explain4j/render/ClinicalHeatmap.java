@@ -30,7 +30,7 @@ import java.util.Set;
  *   scale, so the colour marks where the category changes rather than how bad it is).</li>
  * </ul>
  * Mask columns are left out of every variable's row. When asked for, they are drawn as 17 extra
- * rows {@code "<variable> (mask)"} below: the mask column's attribution (its magnitude in the
+ * rows {@code "mask: <variable>"} below: the mask column's attribution (its magnitude in the
  * MAGNITUDE view), or in the INPUT view 2 × mask (observed hours dark red, imputed ones white).
  */
 public final class ClinicalHeatmap {
@@ -219,11 +219,11 @@ public final class ClinicalHeatmap {
         return g;
     }
 
-    /** The row labels {@link #aggregate} draws: the variables, then {@code "<variable> (mask)"} when asked. */
+    /** The row labels {@link #aggregate} draws: the variables, then {@code "mask: <variable>"} when asked. */
     public static List<String> rowLabels(Columns columns, boolean masks) {
         List<String> labels = new ArrayList<>(columns.variables());
         if (masks) {
-            columns.variables().forEach(v -> labels.add(v + " (mask)"));
+            columns.variables().forEach(v -> labels.add("mask: " + v)); // prefix: long names get cut at the end
         }
         return labels;
     }
@@ -251,7 +251,7 @@ public final class ClinicalHeatmap {
             }
             default -> {
                 scale = DivergingColorScale.symmetric(flat(g));
-                footer = "relevance summed over each variable's columns · red: for " + className
+                footer = "attribution summed over each variable's columns · red: for " + className
                         + ", blue: against · scale ±max |value|";
             }
         }

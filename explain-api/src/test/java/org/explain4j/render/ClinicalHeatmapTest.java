@@ -73,7 +73,7 @@ class ClinicalHeatmapTest {
         assertArrayEquals(signed[1], withMasks[1], 0f, "value rows unchanged by showing masks");
         assertArrayEquals(new float[]{1f, 0f, 1f}, withMasks[2], 0f);
         assertArrayEquals(new float[]{0f, 1f, -2f}, withMasks[3], 0f);
-        assertEquals(List.of("Glucose", "GCS eye", "Glucose (mask)", "GCS eye (mask)"),
+        assertEquals(List.of("Glucose", "GCS eye", "mask: Glucose", "mask: GCS eye"),
                 ClinicalHeatmap.rowLabels(c, true));
         // nothing lost: the signed rows with masks hold every column's attribution once
         double all = 0;
@@ -118,7 +118,7 @@ class ClinicalHeatmapTest {
         f.setNamespaceAware(true);
         String text = f.newDocumentBuilder().parse(svg.toFile()).getDocumentElement().getTextContent();
         assertTrue(text.contains("Glucose") && text.contains("GCS eye") && text.contains("hour")
-                && text.contains("Method: lrp") && text.contains("red: for death"), text);
+                && text.contains("Method: lrp") && text.contains("red: for death, blue: against"), text);
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.explain4j.tensor.FloatTensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -20,23 +21,50 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code explain4j demo}: Integrated Gradients on the embedded breast-cancer MLP for real
+ * {@code explain4j demo [clinical|breast-cancer]}.
+ *
+ * <p>{@code clinical} (the default once the Channel-wise LSTM is embedded, see
+ * {@link ClinicalDemo}): a real ICU episode of the mimic3-benchmarks demo test set → input,
+ * saliency, IG and LRP heatmaps (17 variables × 48 hours) and an {@code index.html} showing them
+ * side by side, plus the IG attribution as Arrow/CSV/JSON.
+ *
+ * <p>{@code breast-cancer}: Integrated Gradients on the embedded breast-cancer MLP for real
  * patients of both classes, with the same files as {@code explain}. The baseline is the data
  * set's mean patient, not zeros: the model takes raw measurements, where zero is no tumour at all.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Integrated Gradients on the embedded breast-cancer MLP, four real patients.",
-                "Explains the embedded breast_cancer_mlp on four real rows of the Wisconsin breast cancer data "
-                        + "(the first two malignant and the first two benign), prints the predictions, the top "
-                        + "features for and against, and the IG completeness gap, and writes the same files as "
-                        + "`explain`. The IG baseline is the mean patient of the data set: an all-zero "
+        description = {"A worked example on embedded models and real data: clinical (default) or breast-cancer.",
+                "clinical: one real ICU episode of the mimic3-benchmarks demo test set, discretized to 48 hours x 76 "
+                        + "columns, predicted by the Channel-wise LSTM (in-hospital mortality) and explained by "
+                        + "saliency, Integrated Gradients and LRP; writes input/saliency/integrated_gradients/lrp "
+                        + "heatmaps (PNG + SVG, 17 variables x 48 hours), index.html to look at them side by side, and "
+                        + "the IG attribution as attribution.arrow, attribution.csv, explanation.json.",
+                "breast-cancer: Integrated Gradients on the embedded breast_cancer_mlp on four real rows of the "
+                        + "Wisconsin breast cancer data (the first two malignant and the first two benign), prints the "
+                        + "predictions, the top features for and against, and the IG completeness gap, and writes the "
+                        + "same files as `explain`. The IG baseline is the mean patient of the data set: an all-zero "
                         + "baseline would be a tumour of size zero, far outside anything the model saw."})
 final class DemoCommand implements Callable<Integer> {
     static final String MODEL = "breast_cancer_mlp";
     static final int PER_CLASS = 2;
+    static final String CLINICAL = "clinical";
+    static final String BREAST_CANCER = "breast-cancer";
 
     @Spec
     CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<dataset>",
+            description = "clinical or breast-cancer. Default: clinical when the Channel-wise LSTM is embedded, "
+                    + "else breast-cancer.")
+    String datasetArgument;
+
+    @Option(names = "--dataset", paramLabel = "clinical|breast-cancer", description = "The same as <dataset>.")
+    String datasetOption;
+
+    @Option(names = "--episode", paramLabel = "<name>",
+            description = "clinical: which embedded demo test episode, e.g. 10011_episode1. Default: the first "
+                    + "one that ended in death.")
+    String episode;
 
     @Option(names = {"-o", "--out"}, defaultValue = "explain4j-out/demo", paramLabel = "<dir>",
             description = "Output directory. Default: ${DEFAULT-VALUE}.")
@@ -52,6 +80,15 @@ final class DemoCommand implements Callable<Integer> {
             Device.parse(device);
         } catch (ExplainException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        String dataset = dataset();
+        if (dataset.equals(CLINICAL)) {
+            ClinicalDemo.run(episode, device, out, spec.commandLine().getOut());
+            return Main.OK;
+        }
+        if (episode != null) {
+            throw new ParameterException(spec.commandLine(), "--episode is for the clinical demo; the breast-cancer "
+                    + "demo always explains the first two patients of each class");
         }
         ReferenceModels.Dataset data = ReferenceModels.breastCancer();
         int[] rows = firstOfEachClass(data.labels(), data.classNames().size());
@@ -77,6 +114,32 @@ final class DemoCommand implements Callable<Integer> {
         }, new ExplainRun.Settings("integrated_gradients", Map.of("baseline", "mean"), "predicted", device, out, rows.length, 5),
                 spec.commandLine().getOut());
         return Main.OK;
+    }
+
+    /** The data set asked for, or the default: clinical when its model is embedded. */
+    private String dataset() {
+        if (datasetArgument != null && datasetOption != null
+                && !datasetArgument.trim().equalsIgnoreCase(datasetOption.trim())) {
+            throw new ParameterException(spec.commandLine(), "demo data set given twice, as '" + datasetArgument
+                    + "' and --dataset " + datasetOption + "; give one");
+        }
+        String asked = datasetArgument != null ? datasetArgument : datasetOption;
+        if (asked == null) {
+            return ClinicalDemo.available() ? CLINICAL : BREAST_CANCER;
+        }
+        String d = asked.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (d.equals(CLINICAL) || d.equals("mimic")) {
+            if (!ClinicalDemo.available()) {
+                throw new ParameterException(spec.commandLine(), "the clinical demo needs the embedded model '"
+                        + ClinicalDemo.MODEL + "', which this build lacks; run `explain4j demo breast-cancer`");
+            }
+            return CLINICAL;
+        }
+        if (d.equals(BREAST_CANCER) || d.equals("breastcancer")) {
+            return BREAST_CANCER;
+        }
+        throw new ParameterException(spec.commandLine(), "unknown demo data set '" + asked + "'; give "
+                + CLINICAL + " or " + BREAST_CANCER);
     }
 
     /** The first {@link #PER_CLASS} rows of each class, class by class. */

@@ -1,11 +1,14 @@
 package org.explain4j.cli;
 
 import org.explain4j.ExplainException;
+import org.explain4j.io.CsvInput;
 import org.explain4j.io.InputData;
 import org.explain4j.io.InputFiles;
+import org.explain4j.io.Npy;
 import org.explain4j.io.RowSelection;
 import org.explain4j.model.ModelInfo;
 import org.explain4j.model.ModelSource;
+import org.explain4j.models.clinical.MimicEpisodeInput;
 import org.explain4j.onnx.Device;
 import org.explain4j.tensor.FloatTensor;
 import picocli.CommandLine.Command;
@@ -18,6 +21,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -42,6 +47,12 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "<file>",
             description = "Samples: .csv, .npy or .arrow; 'example' takes an embedded model's example input.")
     String input;
+
+    @Option(names = "--format", defaultValue = "auto", paramLabel = "auto|csv|npy|arrow|mimic-episode",
+            description = "How --input is read: auto (by extension; a CSV whose header starts with Hours is a "
+                    + "mimic3-benchmarks episode when the model takes [N,48,76]), csv, npy, arrow, or mimic-episode "
+                    + "(one ICU episode CSV, discretized to 48 hours x 76 columns). Default: ${DEFAULT-VALUE}.")
+    String format;
 
     @Option(names = "--method", defaultValue = "ig", paramLabel = "<name>",
             description = "Gradients: saliency | gradxinput | ig (integrated_gradients) | smoothgrad | gradcam; "
@@ -184,14 +195,14 @@ final class ExplainCommand implements Callable<Integer> {
             ExplainRun.Input in = new ExplainRun.Input() {
                 @Override
                 public InputData read(ModelInfo info) {
-                    InputData d = InputFiles.read(file, info.input(), info.name(), selection);
+                    InputData d = readInput(file, info, selection);
                     return example.isEmpty() ? d : new InputData(d.tensor(), d.rows(), d.labels(), d.columnNames(),
                             "example input of " + source.name());
                 }
 
                 @Override
                 public FloatTensor background(ModelInfo info) {
-                    return InputFiles.read(file, info.input(), info.name(), RowSelection.all()).tensor();
+                    return readInput(file, info, RowSelection.all()).tensor();
                 }
             };
             ExplainRun.run(source, in, new ExplainRun.Settings(method, options, target, device, outDir, heatmaps, top),
@@ -200,6 +211,26 @@ final class ExplainCommand implements Callable<Integer> {
             example.ifPresent(ExplainCommand::deleteQuietly);
         }
         return Main.OK;
+    }
+
+    /** Reads --input as --format says; auto goes by extension, or by the Hours header for a [N,48,76] model. */
+    private InputData readInput(Path file, ModelInfo info, RowSelection selection) {
+        String f = format.toLowerCase(Locale.ROOT);
+        if (f.equals("mimic-episode") || f.equals("auto") && MimicEpisodeInput.detect(file, info.input())) {
+            return MimicEpisodeInput.read(file, info.input(), info.name(), selection);
+        }
+        String ext = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return switch (f) {
+            case "csv" -> CsvInput.read(file, info.input(), info.name(), selection);
+            case "npy" -> Npy.read(file, info.input(), info.name(), selection);
+            case "arrow" -> {
+                if (!ext.endsWith(".arrow") && !ext.endsWith(".feather") && !ext.endsWith(".ipc")) {
+                    throw new ExplainException("--format arrow needs a .arrow (.feather, .ipc) file, got " + file);
+                }
+                yield InputFiles.read(file, info.input(), info.name(), selection);
+            }
+            default -> InputFiles.read(file, info.input(), info.name(), selection);
+        };
     }
 
     /** The method options the user set; unset ones are left to the method's defaults. */
@@ -256,6 +287,9 @@ final class ExplainCommand implements Callable<Integer> {
             }
             CliExplainers.byName(method, check, null);
             Device.parse(device);
+            if (!List.of("auto", "csv", "npy", "arrow", "mimic-episode").contains(format.toLowerCase(Locale.ROOT))) {
+                throw new ExplainException("--format must be auto, csv, npy, arrow or mimic-episode, got '" + format + "'");
+            }
             if (heatmaps < 0) {
                 throw new ExplainException("--heatmaps must be 0 or more, got " + heatmaps);
             }

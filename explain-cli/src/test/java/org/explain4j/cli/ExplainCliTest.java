@@ -209,7 +209,7 @@ class ExplainCliTest {
     @Test
     void demoExplainsBothClassesAndWritesTheFiles() throws Exception {
         Path out = tmp.resolve("demo");
-        Result r = run("demo", "--out", out.toString());
+        Result r = run("demo", "breast-cancer", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("label malignant): predicted malignant"), r.out());
         assertTrue(r.out().contains("label benign): predicted benign"), r.out());
