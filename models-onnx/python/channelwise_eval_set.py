@@ -21,8 +21,10 @@ so a died episode's label 1 would never match; without a label every target is s
 here always is the mortality logit. The outcome is in ``y``.
 
 ``--n N --seed S --out DIR`` write a set of another size/seed elsewhere (e.g. a larger one for
-``evaluate --data X.npy --truth X.truth.json``); ``--with-masks`` puts the variables' mask
-columns into the cause mask too. Run from the repository root with /usr/bin/python3.
+``evaluate --data X.npy --truth X.truth.json``); ``--columns hot`` marks only the column that
+carries the value in that hour (the hot one-hot column of GCS total, the systolic BP column), the
+one a zero-baseline IG or LRP can credit at all; ``--columns all`` adds the mask columns.
+Run from the repository root with /usr/bin/python3.
 """
 import argparse
 import json
@@ -38,29 +40,38 @@ NAME = "channelwise_lstm"
 EVAL_N, EVAL_SEED = 200, 2
 
 
-def cause_mask(cells, d, with_masks=False):
-    """Flat [48, n_columns] 0/1 mask: the value columns (and optionally the mask column) of each
-    cell's variable in the cell's hour bin."""
+def cause_mask(cells, d, x, columns="value"):
+    """Flat [48, n_columns] 0/1 mask over the cells' hour bins: ``value`` = the value columns of
+    each cell's variable (all its one-hot columns, or its one numeric column), ``hot`` = only the
+    one-hot column that is 1 in x (one-hot columns are not standardized), ``all`` = the value
+    columns plus the variable's mask column."""
     mask = np.zeros((48, len(d.columns)), dtype=np.int8)
     for hb, v in cells:
-        cols = d.groups[d.variables[v]]
-        mask[hb, cols if with_masks else [c for c in cols if c not in d.mask_columns]] = 1
+        name = d.variables[v]
+        cols = d.groups[name]
+        if columns != "all":
+            cols = [c for c in cols if c not in d.mask_columns]
+        if columns == "hot" and d.categorical[name]:
+            assert not d.standardized[cols].any() and sorted(set(x[hb, cols])) == [0.0, 1.0]
+            cols = [cols[int(np.argmax(x[hb, cols]))]]
+        mask[hb, cols] = 1
     return mask.reshape(-1)
 
 
-def write_eval_set(n=EVAL_N, seed=EVAL_SEED, out=None, with_masks=False):
+def write_eval_set(n=EVAL_N, seed=EVAL_SEED, out=None, columns="value"):
     d = Discretizer()
     x, y, truths = mimic_cohort.make_cohort(n, seed, mimic_cohort.estimate_stats(), d)
     assert x.shape == (n, 48, len(d.columns)) and x.dtype == np.float32
     out = out or common.model_dir(NAME)
-    prefix = os.path.join(out, NAME + ".eval" if out == common.model_dir(NAME) else "%s.eval-n%d-s%d" % (NAME, n, seed))
+    prefix = os.path.join(out, NAME + ".eval" if out == common.model_dir(NAME)
+                          else "%s.eval-n%d-s%d-%s" % (NAME, n, seed, columns))
     common.save_npy(prefix + ".npy", x)
     samples = []
-    for t in truths:
+    for i, t in enumerate(truths):
         samples.append({"y": int(t["label"]), "kind": t["kind"], "gcs_onset": t["gcs_onset"],
                         "sbp_onset": t["sbp_onset"], "cells": t["cells"],
                         "related_cells": t["related_cells"],
-                        "mask": [int(v) for v in cause_mask(t["cells"], d, with_masks)]})
+                        "mask": [int(v) for v in cause_mask(t["cells"], d, x[i], columns)]})
     doc = {"description": "ground truth of %s (mimic_cohort.make_cohort(%d, seed %d), same order; "
                           "models-onnx/python/channelwise_eval_set.py). Died (y=1) iff GCS total falls "
                           ">= 5 points to 3..8 from an onset in hours [36,44] AND systolic BP < 90 "
@@ -70,7 +81,9 @@ def write_eval_set(n=EVAL_N, seed=EVAL_SEED, out=None, with_masks=False):
                           "variables in those bins. No 'label': the model has one sigmoid output "
                           "(class 0), so every target is scored; the outcome is 'y'."
                           % (os.path.basename(prefix) + ".npy", n, seed,
-                             "value and mask" if with_masks else "value (one-hot / numeric, not mask)"),
+                             {"value": "value (all one-hot / the numeric, not the mask)",
+                              "hot": "value-carrying (the hot one-hot / the numeric)",
+                              "all": "value and mask"}[columns]),
            "variables": d.variables, "samples": samples}
     with open(prefix + ".truth.json", "w") as f:
         json.dump(doc, f, separators=(",", ":"))
@@ -85,6 +98,8 @@ if __name__ == "__main__":
     ap.add_argument("--n", type=int, default=EVAL_N)
     ap.add_argument("--seed", type=int, default=EVAL_SEED)
     ap.add_argument("--out", default=None, help="directory (default: the model's resource directory)")
-    ap.add_argument("--with-masks", action="store_true")
+    ap.add_argument("--columns", choices=["value", "hot", "all"], default="value")
     a = ap.parse_args()
-    write_eval_set(a.n, a.seed, a.out, a.with_masks)
+    if a.columns != "value" and a.out is None:
+        ap.error("--columns %s is a variant for comparisons: give --out" % a.columns)
+    write_eval_set(a.n, a.seed, a.out, a.columns)

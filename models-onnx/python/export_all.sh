@@ -24,6 +24,8 @@ fi
 $PY models-onnx/python/mimic_discretizer.py
 $PY models-onnx/python/mimic_cohort.py
 $PY models-onnx/python/train_channelwise_lstm.py
+# its held-out evaluation set for `explain4j evaluate -d eval` (200 episodes, generator seed 2)
+$PY models-onnx/python/channelwise_eval_set.py
 if [ -f "$ORT" ]; then
   java -cp "$ORT" models-onnx/python/CheckOnnx.java 1e-5 channelwise_lstm
 fi

@@ -12,6 +12,7 @@ import org.explain4j.io.InputData;
 import org.explain4j.io.OutputDirectory;
 import org.explain4j.io.Predictions;
 import org.explain4j.model.ModelDescription;
+import org.explain4j.model.InputLayout;
 import org.explain4j.model.ModelInfo;
 import org.explain4j.model.OutputActivation;
 import org.explain4j.models.ReferenceModels;
@@ -25,6 +26,9 @@ import org.explain4j.render.ClinicalHeatmap;
 import org.explain4j.render.Heatmap;
 import org.explain4j.report.HtmlReport;
 import org.explain4j.tensor.FloatTensor;
+import org.explain4j.visualize.ClassVisualization;
+import org.explain4j.visualize.VisualizationOptions;
+import org.explain4j.visualize.VisualizationPicture;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,6 +66,9 @@ final class ClinicalDemo {
     static final String DATA = "explain4j/clinical/demo-test/";
     /** The method whose full attribution goes into the Arrow/CSV/JSON files. */
     static final String FILES_METHOD = "integrated_gradients";
+    /** Class-1 visualisation settings: α 0.5, λ 0.01, 200 steps from the mean (0), blur along time every 10 steps. */
+    static final VisualizationOptions CLASS_ONE_SETTINGS = VisualizationOptions.defaults().withStepSize(0.5f)
+            .withLambda(0.01f).withIterations(200).withBlur(10, 1f);
     /** Variables listed for and against, per method. */
     static final int TOP = 3;
 
@@ -132,6 +139,7 @@ final class ClinicalDemo {
         Map<String, Attribution> results = new LinkedHashMap<>();
         Map<String, Double> timings = new LinkedHashMap<>();
         ModelInfo info;
+        ClassVisualization.Result classOne;
         try (OrtModel model = OrtModel.open(ReferenceModels.source(MODEL), OrtOptions.defaults().withDevice(device))) {
             info = ExplainRun.withHeaderNames(model.info(), data);
             for (Map.Entry<String, Explainer> e : explainers().entrySet()) {
@@ -139,6 +147,11 @@ final class ClinicalDemo {
                 results.put(e.getKey(), e.getValue().explain(model, x, Target.of(0)));
                 timings.put("explain_" + e.getKey(), (System.nanoTime() - t) / 1e6);
             }
+            long tv = System.nanoTime();
+            // What the model's class 1 (death) responds to most, next to the patient explanations.
+            classOne = new ClassVisualization(model, InputLayout.TIME_FEATURES,
+                    VisualizationPicture.validRange(model.info()), CLASS_ONE_SETTINGS).classes(1);
+            timings.put("visualize_class1", (System.nanoTime() - tv) / 1e6);
         }
         ClinicalHeatmap.Columns columns = columns(info.description(), discretized.columns());
         ModelDescription d = info.description();
@@ -185,6 +198,19 @@ final class ClinicalDemo {
                 lines.add(describe(method, view, ClinicalHeatmap.aggregate(v, columns, view, false), columns,
                         className, check));
             }
+            Heatmap v1 = VisualizationPicture.draw(info, InputLayout.TIME_FEATURES, classOne.inputs().sampleData(0),
+                    MODEL + ": what class 1 (" + className + ") responds to most",
+                    String.format(Locale.ROOT, "class visualisation: gradient ascent on the logit, %d steps, alpha %.2g, "
+                            + "lambda %.2g, blur along time; logit %.3f -> %.3f", CLASS_ONE_SETTINGS.iterations(),
+                            CLASS_ONE_SETTINGS.stepSize(), CLASS_ONE_SETTINGS.lambda(), classOne.scores()[0][0],
+                            classOne.finalScore(0)));
+            v1.writePng(dir.file("class1_visualization.png"));
+            v1.writeSvg(dir.file("class1_visualization.svg"));
+            report.panel(new HtmlReport.Panel("class 1 visualisation", "class1_visualization.png",
+                    "class1_visualization.svg", "Not this patient: the input that maximises the " + className
+                    + " logit − λ‖I‖² (METHODS §1), started at the training mean (0 in normalized units), one-hot "
+                    + "categories kept probability vectors. Furthest from the mean (mean |value| over hours): "
+                    + furthestFromMean(classOne.inputs().sampleData(0), columns, 4) + "."));
             Attribution files = results.get(FILES_METHOD);
             ArrowAttributionFile.write(dir.file("attribution.arrow"), files, info, data.rows());
             AttributionCsv.write(dir.file("attribution.csv"), files, d, data.rows());
@@ -228,6 +254,25 @@ final class ClinicalDemo {
                     + fromDiscretizer.size() + "; the model and the discretizer config do not match");
         }
         return c;
+    }
+
+    /** The {@code k} variables whose drawn value is furthest from 0 (the mean) on average over the hours. */
+    static String furthestFromMean(float[] matrix, ClinicalHeatmap.Columns columns, int k) {
+        float[][] g = ClinicalHeatmap.aggregate(matrix, columns, ClinicalHeatmap.View.INPUT, false);
+        double[] mean = new double[g.length];
+        List<Integer> order = new ArrayList<>();
+        for (int v = 0; v < g.length; v++) {
+            for (float x : g[v]) {
+                mean[v] += Math.abs(x) / g[v].length;
+            }
+            order.add(v);
+        }
+        order.sort(Comparator.comparingDouble((Integer v) -> -mean[v]));
+        List<String> out = new ArrayList<>();
+        for (int v : order.subList(0, Math.min(k, order.size()))) {
+            out.add(columns.variables().get(v) + String.format(Locale.ROOT, " %.2f", mean[v]));
+        }
+        return String.join(", ", out);
     }
 
     private static void draw(OutputDirectory dir, HtmlReport report, String name, ClinicalHeatmap.View view,

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Explanations for ONNX models: gradients (saliency, gradient × input, integrated gradients, SmoothGrad), LRP, and perturbation (LIME, KernelSHAP, occlusion, ablation).",
         subcommands = {ModelsCommand.class, ExplainCommand.class, DemoCommand.class, AuditCommand.class, EvaluateCommand.class, SummarizeCommand.class, org.explain4j.bench.BenchCommand.class,
-                CompareCommand.class, CommandLine.HelpCommand.class},
+                CompareCommand.class, VisualizeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  explain4j demo",
                 "  explain4j models",

@@ -91,7 +91,8 @@ class ClinicalDemoTest {
         try (Stream<Path> s = Files.list(out)) {
             files = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("attribution.arrow", "attribution.csv", "explanation.json", "index.html",
+        assertEquals(List.of("attribution.arrow", "attribution.csv", "class1_visualization.png",
+                "class1_visualization.svg", "explanation.json", "index.html",
                 "input.png", "input.svg", "integrated_gradients.png", "integrated_gradients.svg", "lrp.png", "lrp.svg",
                 "saliency.png", "saliency.svg"), files);
         try (Stream<Path> s = Files.list(tmp)) {
@@ -109,7 +110,7 @@ class ClinicalDemoTest {
         f.setNamespaceAware(true);
         Document doc = f.newDocumentBuilder().parse(out.resolve(HtmlReport.FILE).toFile());
         NodeList imgs = doc.getElementsByTagNameNS("*", "img");
-        assertEquals(4, imgs.getLength(), "four pictures side by side");
+        assertEquals(5, imgs.getLength(), "four pictures side by side and the class-1 visualisation");
         for (int i = 0; i < imgs.getLength(); i++) {
             assertTrue(Files.isRegularFile(out.resolve(((Element) imgs.item(i)).getAttribute("src"))));
         }
