@@ -29,3 +29,12 @@ $PY models-onnx/python/channelwise_eval_set.py
 if [ -f "$ORT" ]; then
   java -cp "$ORT" models-onnx/python/CheckOnnx.java 1e-5 channelwise_lstm
 fi
+# ECG: synthetic 12-lead generator -> ecg_resnet + ecg_perlead (train ~10 min on 2 cores), their
+# golden folders, the shared eval set and real-record reference predictions (explain4j/ecg/),
+# then the ORT check against the golden folders.
+$PY models-onnx/python/train_ecg.py
+if [ -f "$ORT" ]; then
+  # 1e-3: IG along the path crosses ReLU/max-pool kinks where float32 and float64 differ (PyTorch
+  # float32 autograd IG shows the same 2e-4..5e-4 relative gap to the float64 golden values)
+  java -cp "$ORT" models-onnx/python/CheckEcg.java 1e-3
+fi

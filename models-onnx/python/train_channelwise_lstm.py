@@ -290,14 +290,14 @@ def main():
             mask = np.zeros((48, 76), dtype=np.int8)
             for hb, v in t["cells"]:
                 mask[hb, groups[v]] = 1
-            truth_samples.append({"file": "clinical/synthetic/" + t["file"], "label": t["label"],
+            truth_samples.append({"file": "clinical/synthetic/" + t["file"], "died": t["label"],
                                   "kind": t["kind"], "cells": t["cells"],
                                   "related_cells": t["related_cells"],
                                   "mask": [int(v) for v in mask.reshape(-1)]})
         else:
             name = os.path.basename(f)
             truth_samples.append({"file": "clinical/demo-test/" + name,
-                                  "label": dict(demo)[name], "kind": "real_demo", "cells": None,
+                                  "died": dict(demo)[name], "kind": "real_demo", "cells": None,
                                   "related_cells": None, "mask": None})
     with open(os.path.join(out, NAME + ".truth.json"), "w") as f:
         json.dump({"description": "ground truth for the 5 golden samples (same order; the "
@@ -306,7 +306,10 @@ def main():
                                   "BP < 90 from an onset in [38,45]; cells [hour_bin, variable] "
                                   "(variable index into the sidecar's variables); mask = flat "
                                   "[48,76] 0/1 over all columns of the cells' variables. Real "
-                                  "demo episodes: label only (died in hospital).",
+                                  "demo episodes: died in hospital only, mask null (cause "
+                                  "unknown). 'died' rather than 'label': the model has one "
+                                  "sigmoid output (class 0), so a label would not name the "
+                                  "explained class.",
                    "samples": truth_samples}, f, separators=(",", ":"))
         f.write("\n")
 

@@ -1,7 +1,10 @@
 package org.explain4j.explain;
 
 import org.explain4j.ExplainException;
+import org.explain4j.explain.cam.Deconvnet;
 import org.explain4j.explain.cam.GradCam;
+import org.explain4j.explain.cam.GuidedBackprop;
+import org.explain4j.explain.cam.GuidedGradCam;
 import org.explain4j.explain.gradient.GradientTimesInput;
 import org.explain4j.explain.gradient.IntegratedGradients;
 import org.explain4j.explain.gradient.IntegrationRule;
@@ -36,6 +39,10 @@ import java.util.Set;
  *   <tr><td>{@code integrated_gradients} ({@code ig})</td>
  *       <td>score, steps, rule, baseline (zero | mean: per-feature mean of the background), batch-size</td></tr>
  *   <tr><td>{@code smoothgrad}</td><td>score, samples, noise, seed, batch-size, squared, multiply-by-input</td></tr>
+ *   <tr><td>{@code gradcam}</td><td>layer, score, relu (true/false) | no-relu, cam-scale (none | global | per-lead)
+ *       | min-max-scale (= global), lead-groups</td></tr>
+ *   <tr><td>{@code guided_backprop} ({@code guidedbackprop}), {@code deconvnet}</td><td>score</td></tr>
+ *   <tr><td>{@code guided_gradcam}</td><td>as gradcam</td></tr>
  *   <tr><td>{@code lime}, {@code kernelshap}, {@code occlusion}, {@code feature_ablation} (and their aliases)</td>
  *       <td>as {@link PerturbationExplainers#byName}, which builds them</td></tr>
  * </table>
@@ -48,6 +55,8 @@ public final class Explainers {
     }
 
     private static final Map<String, String> ALIASES = Map.of(
+            "guidedbackprop", GuidedBackprop.METHOD,
+            "guidedgradcam", GuidedGradCam.METHOD,
             "ig", IntegratedGradients.METHOD,
             "gradient_x_input", GradientTimesInput.METHOD,
             "inputxgradient", GradientTimesInput.METHOD);
@@ -62,7 +71,7 @@ public final class Explainers {
     /** The gradient-family methods (they need a model with a gradient graph). */
     public static List<String> gradientMethods() {
         return List.of(Saliency.METHOD, GradientTimesInput.METHOD, IntegratedGradients.METHOD, SmoothGrad.METHOD,
-                GradCam.METHOD);
+                GradCam.METHOD, GuidedBackprop.METHOD, Deconvnet.METHOD, GuidedGradCam.METHOD);
     }
 
     /** Whether {@link #byName} knows {@code method} (a recorded name or an alias). */
@@ -119,20 +128,46 @@ public final class Explainers {
                     .squared(o.flag("squared", false))
                     .multiplyByInput(o.flag("multiply-by-input", false))
                     .build();
-            case GradCam.METHOD -> {
-                if (!o.has("layer")) {
-                    throw new ExplainException("gradcam needs --layer <tensor name>: the conv layer whose feature maps "
-                            + "weight the map (see the model's tensors with `explain4j models` or an ONNX viewer)");
-                }
-                yield GradCam.builder(o.get("layer")).score(o.score()).relu(!o.flag("no-relu", false))
-                        .minMaxScale(o.flag("min-max-scale", false)).build();
-            }
+            case GradCam.METHOD -> gradCam(o);
+            case GuidedBackprop.METHOD -> new GuidedBackprop(o.score());
+            case Deconvnet.METHOD -> new Deconvnet(o.score());
+            case GuidedGradCam.METHOD -> new GuidedGradCam(gradCam(o));
             default -> throw new ExplainException("unknown method '" + method + "'; known methods: "
                     + String.join(", ", methods()) + " (aliases: " + String.join(", ", aliases()) + ")"
                     + (m.equals("lrp") ? "; lrp reads the ONNX graph: build it with LrpExplainer (explain-onnx)" : ""));
         };
         o.rejectUnused();
         return e;
+    }
+
+    /** Grad-CAM from its options (also the map of guided Grad-CAM). */
+    private static GradCam gradCam(Options o) {
+        if (!o.has("layer")) {
+            throw new ExplainException(o.method + " needs --layer <tensor name>: the conv layer whose feature maps "
+                    + "weight the map (see the model's tensors with `explain4j models` or an ONNX viewer)");
+        }
+        boolean relu = !o.flag("no-relu", false);
+        if (o.has("relu")) {
+            boolean given = o.flag("relu", true);
+            if (o.has("no-relu") && given != relu) {
+                throw new ExplainException(o.method + ": --relu " + o.get("relu") + " contradicts --no-relu");
+            }
+            relu = given;
+        }
+        GradCam.Scale scale = GradCam.Scale.NONE;
+        if (o.has("min-max-scale") && o.flag("min-max-scale", false)) {
+            scale = GradCam.Scale.GLOBAL;
+        }
+        String scaleKey = o.has("cam-scale") ? "cam-scale" : o.has("scale") ? "scale" : null;
+        if (scaleKey != null) {
+            GradCam.Scale given = GradCam.Scale.parse(o.get(scaleKey));
+            if (o.has("min-max-scale") && o.flag("min-max-scale", false) && given == GradCam.Scale.NONE) {
+                throw new ExplainException(o.method + ": --min-max-scale contradicts --" + scaleKey + " none");
+            }
+            scale = given;
+        }
+        int groups = o.has("lead-groups") ? o.integer("lead-groups", 0) : 0;
+        return GradCam.builder(o.get("layer")).score(o.score()).relu(relu).scale(scale).leadGroups(groups).build();
     }
 
     private static String normalise(String method) {

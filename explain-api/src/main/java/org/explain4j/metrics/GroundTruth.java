@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>Read from the reference models' truth files ({@code NAME.truth.json},
  * {@code NAME.eval.truth.json}): {@code {"samples": [{"label": 1, "mask": [0,0,1,...]}, ...]}},
- * the mask flat in the input's C order; other fields are ignored.
+ * the mask flat in the input's C order ({@code null} where the cause is unknown, as for a real
+ * patient: such a sample is never scored); other fields are ignored.
  *
  * <p>Scores, for the samples with at least one cause cell whose explained target is their
  * label (a negative of the synthetic tasks has no cause to find):
@@ -45,7 +46,7 @@ public final class GroundTruth {
         if (masks.size() != labels.length) {
             throw new IllegalArgumentException(masks.size() + " masks but " + labels.length + " labels");
         }
-        this.masks = List.copyOf(masks);
+        this.masks = java.util.Collections.unmodifiableList(new ArrayList<>(masks));
         this.labels = labels.clone();
         this.source = source;
     }
@@ -77,9 +78,16 @@ public final class GroundTruth {
         for (int i = 0; i < samples.size(); i++) {
             JsonNode s = samples.get(i);
             JsonNode m = s.path("mask");
+            if (m.isNull()) {
+                // an explicit null: a sample whose cause is unknown (a real patient); never scored
+                masks.add(null);
+                labels[i] = -1;
+                continue;
+            }
             if (!m.isArray()) {
                 throw new ExplainException("ground-truth file " + source + ": sample " + i
-                        + " has no 'mask' array (a flat 0/1 mask of the input's cells)");
+                        + " has no 'mask' array (a flat 0/1 mask of the input's cells, or null when the"
+                        + " cause is unknown)");
             }
             boolean[] mask = new boolean[m.size()];
             for (int j = 0; j < mask.length; j++) {
@@ -140,6 +148,9 @@ public final class GroundTruth {
         int scored = 0;
         for (int i = 0; i < n; i++) {
             boolean[] m = masks.get(i);
+            if (m == null) {
+                continue;
+            }
             if (m.length != d) {
                 throw new ExplainException("ground truth " + source + ": sample " + i + " has a mask of " + m.length
                         + " cells but the input has " + d + "; give masks shaped like one input sample");

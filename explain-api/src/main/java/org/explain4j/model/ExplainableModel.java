@@ -34,6 +34,22 @@ public interface ExplainableModel extends AutoCloseable {
     VjpResult vjp(FloatTensor input, FloatTensor cotangent);
 
     /**
+     * {@link #vjp(FloatTensor, FloatTensor)} with ReLUs passed backwards by {@code rule}
+     * (guided backpropagation, deconvnet); {@link BackwardRule#GRADIENT} is the plain vjp.
+     *
+     * @throws org.explain4j.ExplainException when the backend cannot change its backward rule
+     */
+    default VjpResult vjp(FloatTensor input, FloatTensor cotangent, BackwardRule rule) {
+        if (rule == BackwardRule.GRADIENT) {
+            return vjp(input, cotangent);
+        }
+        throw new org.explain4j.ExplainException("backend " + info().backend() + " of model '" + info().name()
+                + "' cannot run its backward pass with the " + rule.name().toLowerCase(java.util.Locale.ROOT)
+                + " ReLU rule; open the model with the ONNX Runtime backend (OrtModel), which builds such"
+                + " gradient graphs in Java");
+    }
+
+    /**
      * Intermediate tensors of the forward pass, by name (for LRP, Grad-CAM, activation maps).
      * The first output is included under its own name when asked for.
      *

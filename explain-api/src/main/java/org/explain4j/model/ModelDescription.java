@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What a model's sidecar ({@code name.json}) says about it: what the input axes mean, the
@@ -46,6 +47,12 @@ public record ModelDescription(
         }
         JsonNode input = root.path("input");
         JsonNode output = root.path("output");
+        JsonNode rate = input.path("sampling_rate_hz");
+        if (!rate.isMissingNode() && !rate.isNull() && !(rate.isNumber() && rate.asDouble() > 0
+                && Double.isFinite(rate.asDouble()))) {
+            throw new ExplainException("model sidecar " + source + ": input.sampling_rate_hz must be a positive number "
+                    + "of Hz, got " + rate);
+        }
         Optional<GradientGraphSpec> gradient = Optional.empty();
         JsonNode g = root.path("gradient");
         if (g.isObject()) {
@@ -71,6 +78,40 @@ public record ModelDescription(
     public static ModelDescription inferred(String name, TensorInfo input) {
         return new ModelDescription(name, "", InputLayout.guess(input.shape().length), List.of(),
                 OutputActivation.NONE, List.of(), Score.LOGIT, Optional.empty(), null);
+    }
+
+    /** The input's sampling rate ({@code input.sampling_rate_hz}) for signal models such as ECGs; empty when the sidecar gives none. */
+    public OptionalDouble samplingRateHz() {
+        JsonNode n = raw == null ? null : raw.path("input").path("sampling_rate_hz");
+        return n != null && n.isNumber() ? OptionalDouble.of(n.asDouble()) : OptionalDouble.empty();
+    }
+
+    /** The input's physical units ({@code input.units}, e.g. {@code mV}); empty when the sidecar gives none. */
+    public Optional<String> units() {
+        JsonNode n = raw == null ? null : raw.path("input").path("units");
+        return n != null && n.isTextual() && !n.asText().isBlank() ? Optional.of(n.asText()) : Optional.empty();
+    }
+
+    /**
+     * The exported layer-gradient graph ({@code "layer_gradient": {"file", "batch", "input",
+     * "cotangent", "output", "layer", "activation", "grad"}}); empty when the sidecar names none.
+     *
+     * @throws ExplainException when the entry lacks a file or a layer name
+     */
+    public Optional<LayerGradientSpec> layerGradient() {
+        JsonNode n = raw == null ? null : raw.path("layer_gradient");
+        if (n == null || !n.isObject()) {
+            return Optional.empty();
+        }
+        String file = n.path("file").asText("");
+        String layer = n.path("layer").asText("");
+        if (file.isBlank() || layer.isBlank()) {
+            throw new ExplainException("model sidecar of '" + name + "': layer_gradient needs \"file\" and \"layer\","
+                    + " got " + n);
+        }
+        return Optional.of(new LayerGradientSpec(file, n.path("batch").asInt(0), n.path("input").asText("x"),
+                n.path("cotangent").asText("w"), n.path("output").asText("y"), layer,
+                n.path("activation").asText("act"), n.path("grad").asText("grad_act")));
     }
 
     /** Class name of index {@code c}, or {@code "class c"} when the sidecar names none. */

@@ -36,6 +36,9 @@ public final class ModelSource {
     private final String gradientLocation;
     private final Opener gradient;
     private final ModelDescription description;
+    /** Opens a companion file (named relative to the model's folder), or null when it is not there. */
+    private java.util.function.Function<String, Opener> companions = f -> null;
+    private java.util.function.Function<String, String> companionLocations = f -> f;
 
     private ModelSource(String name, String location, Opener model, String gradientLocation, Opener gradient,
                         ModelDescription description) {
@@ -115,9 +118,15 @@ public final class ModelSource {
             gradientFile = folder.resolve(name + ".grad.onnx");
         }
         Path grad = gradientFile;
-        return new ModelSource(name, file.toString(), () -> Files.newInputStream(file),
+        ModelSource source = new ModelSource(name, file.toString(), () -> Files.newInputStream(file),
                 grad == null ? null : grad.toString(), grad == null ? null : () -> Files.newInputStream(grad),
                 description);
+        source.companions = f -> {
+            Path p = folder.resolve(f).normalize();
+            return Files.isRegularFile(p) ? () -> Files.newInputStream(p) : null;
+        };
+        source.companionLocations = f -> folder.resolve(f).normalize().toString();
+        return source;
     }
 
     /**
@@ -164,9 +173,12 @@ public final class ModelSource {
             gradient = base + ".grad.onnx";
         }
         String grad = gradient;
-        return new ModelSource(name, "classpath:" + modelResource, () -> openResource(loader, modelResource),
+        ModelSource source = new ModelSource(name, "classpath:" + modelResource, () -> openResource(loader, modelResource),
                 grad == null ? null : "classpath:" + grad, grad == null ? null : () -> openResource(loader, grad),
                 description);
+        source.companions = f -> loader.getResource(folder + f) == null ? null : () -> openResource(loader, folder + f);
+        source.companionLocations = f -> "classpath:" + folder + f;
+        return source;
     }
 
     public String name() {
@@ -203,6 +215,20 @@ public final class ModelSource {
     }
 
     /** The sidecar's description, when the model came with one. */
+    /**
+     * A file that comes with the model, named relative to the model's folder (e.g. the sidecar's
+     * {@code layer_gradient} graph); empty when it is not there or the source has no folder.
+     */
+    public Optional<byte[]> readCompanion(String fileName) {
+        Opener o = companions.apply(fileName);
+        return o == null ? Optional.empty() : Optional.of(read(o, companionLocations.apply(fileName)));
+    }
+
+    /** Where {@link #readCompanion} looks for {@code fileName}, for messages. */
+    public String companionLocation(String fileName) {
+        return companionLocations.apply(fileName);
+    }
+
     public Optional<ModelDescription> description() {
         return Optional.ofNullable(description);
     }

@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 
@@ -77,6 +78,34 @@ final class PngCanvas implements Canvas {
         g.rotate(-Math.PI / 2);
         g.drawString(text, (float) (-w / 2), 0f);
         g.setTransform(saved);
+    }
+
+    @Override
+    public void polyline(double[] xs, double[] ys, Color stroke, double width) {
+        if (xs.length < 2) {
+            return;
+        }
+        Path2D.Double path = new Path2D.Double(Path2D.WIND_NON_ZERO, xs.length);
+        path.moveTo(xs[0], ys[0]);
+        for (int i = 1; i < xs.length; i++) {
+            path.lineTo(xs[i], ys[i]);
+        }
+        // smooth the trace only; filled cells stay crisp so neighbours meet without seams
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(stroke);
+        g.setStroke(new BasicStroke((float) width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.draw(path);
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+    }
+
+    @Override
+    public void raster(double x, double y, double w, double h, int columns, int rows, int[] rgb) {
+        BufferedImage cells = new BufferedImage(columns, rows, BufferedImage.TYPE_INT_RGB);
+        cells.setRGB(0, 0, columns, rows, rgb, 0, columns);
+        int x0 = (int) Math.round(x);
+        int y0 = (int) Math.round(y);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(cells, x0, y0, (int) Math.round(x + w) - x0, (int) Math.round(y + h) - y0, null);
     }
 
     @Override

@@ -1,6 +1,12 @@
 package org.explain4j.render;
 
+import javax.imageio.ImageIO;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
 import java.util.Locale;
 
 /** Writes the drawing calls as a standalone SVG 1.1 document. */
@@ -72,6 +78,38 @@ final class SvgCanvas implements Canvas {
         sb.append("<text x=\"0\" y=\"0\" font-size=\"").append(n(size)).append("\" text-anchor=\"middle\" fill=\"")
                 .append(hex(color)).append("\" transform=\"translate(").append(n(x)).append(',').append(n(y))
                 .append(") rotate(-90)\">").append(escape(text)).append("</text>\n");
+    }
+
+    @Override
+    public void polyline(double[] xs, double[] ys, Color stroke, double width) {
+        sb.append("<polyline fill=\"none\" stroke=\"").append(hex(stroke)).append("\" stroke-width=\"").append(n(width))
+                .append("\" stroke-linejoin=\"round\" points=\"");
+        for (int i = 0; i < xs.length; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(String.format(Locale.ROOT, "%.1f,%.1f", xs[i], ys[i]));
+        }
+        sb.append("\"/>\n");
+    }
+
+    /** Embedded as a PNG data URI: one element instead of a rectangle per cell. */
+    @Override
+    public void raster(double x, double y, double w, double h, int columns, int rows, int[] rgb) {
+        BufferedImage cells = new BufferedImage(columns, rows, BufferedImage.TYPE_INT_RGB);
+        cells.setRGB(0, 0, columns, rows, rgb, 0, columns);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(cells, "png", png);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: does not happen
+        }
+        sb.append("<image x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" width=\"").append(n(w))
+                .append("\" height=\"").append(n(h)).append("\" preserveAspectRatio=\"none\"")
+                .append(" style=\"image-rendering:pixelated;image-rendering:crisp-edges\"")
+                // SVG 1.1 links through XLink; declared here so the document header stays as it is
+                .append(" xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:href=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\"/>\n");
     }
 
     @Override

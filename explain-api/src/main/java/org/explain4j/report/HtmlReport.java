@@ -45,6 +45,11 @@ public final class HtmlReport {
     private final List<String> summary = new ArrayList<>();
     private final List<Panel> panels = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
+    private final List<Table> tables = new ArrayList<>();
+
+    /** A small table under the summary, e.g. predictions per class; cells are plain text. */
+    private record Table(String caption, List<String> header, List<List<String>> rows) {
+    }
 
     private HtmlReport(String title) {
         this.title = title;
@@ -65,6 +70,22 @@ public final class HtmlReport {
         return this;
     }
 
+    /**
+     * A table shown under the summary paragraphs, before the pictures.
+     *
+     * @throws ExplainException when a row has more or fewer cells than the header
+     */
+    public HtmlReport table(String caption, List<String> header, List<List<String>> rows) {
+        for (List<String> r : rows) {
+            if (r.size() != header.size()) {
+                throw new ExplainException("report table '" + caption + "': a row has " + r.size() + " cells but the "
+                        + "header " + header.size() + "; give one cell per column");
+            }
+        }
+        tables.add(new Table(caption, List.copyOf(header), rows.stream().map(List::copyOf).toList()));
+        return this;
+    }
+
     /** A further file of the run to link at the bottom, e.g. {@code attribution.arrow}. */
     public HtmlReport file(String name) {
         files.add(name);
@@ -82,9 +103,24 @@ public final class HtmlReport {
                 .append("figure{margin:0;flex:1 1 640px;max-width:100%}\n")
                 .append("figure img{width:100%;height:auto;border:1px solid #ddd}\n")
                 .append("figcaption{font-size:0.9em;color:#444;margin-top:0.3em}\n")
+                .append("table{border-collapse:collapse;margin:0.5em 0 1.2em}\n")
+                .append("th,td{border:1px solid #ccc;padding:0.2em 0.6em;text-align:right}\n")
+                .append("th:first-child,td:first-child{text-align:left}\n")
+                .append("caption{text-align:left;font-weight:bold;margin-bottom:0.3em}\n")
                 .append("</style>\n</head>\n<body>\n<h1>").append(escape(title)).append("</h1>\n");
         for (String s : summary) {
             b.append("<p>").append(escape(s)).append("</p>\n");
+        }
+        for (Table t : tables) {
+            b.append("<table>\n<caption>").append(escape(t.caption())).append("</caption>\n<tr>");
+            t.header().forEach(h -> b.append("<th>").append(escape(h)).append("</th>"));
+            b.append("</tr>\n");
+            for (List<String> r : t.rows()) {
+                b.append("<tr>");
+                r.forEach(c -> b.append("<td>").append(escape(c)).append("</td>"));
+                b.append("</tr>\n");
+            }
+            b.append("</table>\n");
         }
         b.append("<div class=\"panels\">\n");
         for (Panel p : panels) {

@@ -1,6 +1,10 @@
 package org.explain4j.explain;
 
 import org.explain4j.ExplainException;
+import org.explain4j.explain.cam.Deconvnet;
+import org.explain4j.explain.cam.GradCam;
+import org.explain4j.explain.cam.GuidedBackprop;
+import org.explain4j.explain.cam.GuidedGradCam;
 import org.explain4j.explain.gradient.GradientTimesInput;
 import org.explain4j.explain.gradient.IntegratedGradients;
 import org.explain4j.explain.gradient.IntegrationRule;
@@ -87,9 +91,42 @@ class ExplainersTest {
     }
 
     @Test
+    void camAndGuidedMethodsFromCommandLineOptions() {
+        GradCam cam = assertInstanceOf(GradCam.class, Explainers.byName("gradcam",
+                opts("layer", "a", "lead_groups", "12", "cam-scale", "per-lead", "relu", "false")));
+        assertEquals(12, cam.leadGroups());
+        assertEquals(GradCam.Scale.PER_LEAD, cam.scale());
+        assertFalse(cam.relu());
+        GradCam old = assertInstanceOf(GradCam.class, Explainers.byName("gradcam",
+                opts("layer", "a", "min-max-scale", "", "no-relu", "")));
+        assertEquals(GradCam.Scale.GLOBAL, old.scale());
+        assertEquals(0, old.leadGroups());
+        assertFalse(old.relu());
+        assertEquals(GradCam.Scale.NONE, ((GradCam) Explainers.byName("gradcam", opts("layer", "a"))).scale());
+        assertInstanceOf(GuidedBackprop.class, Explainers.byName("guidedbackprop", Map.of()));
+        assertInstanceOf(GuidedBackprop.class, Explainers.byName("guided-backprop", opts("score", "logit")));
+        assertInstanceOf(Deconvnet.class, Explainers.byName("deconvnet", Map.of()));
+        GuidedGradCam g = assertInstanceOf(GuidedGradCam.class, Explainers.byName("guided_gradcam",
+                opts("layer", "b", "scale", "global")));
+        assertEquals("b", g.gradCam().layer());
+        assertEquals(GradCam.Scale.GLOBAL, g.gradCam().scale());
+        assertMessage("guided_gradcam needs --layer <tensor name>", "guided_gradcam", "score", "logit");
+        assertMessage("unknown Grad-CAM scale 'lead'; expected none, global or per-lead", "gradcam", "layer", "a",
+                "cam-scale", "lead");
+        assertMessage("--lead-groups must be a positive whole number; got '0'", "gradcam", "layer", "a",
+                "lead-groups", "0");
+        assertMessage("gradcam: --relu true contradicts --no-relu", "gradcam", "layer", "a", "relu", "true",
+                "no-relu", "");
+        assertMessage("gradcam: --min-max-scale contradicts --cam-scale none", "gradcam", "layer", "a",
+                "min-max-scale", "", "cam-scale", "none");
+        assertMessage("method deconvnet does not take --layer", "deconvnet", "layer", "a");
+    }
+
+    @Test
     void unknownMethodsAndBadValuesAreExplained() {
         ExplainException unknown = assertThrows(ExplainException.class, () -> Explainers.byName("magic", Map.of()));
-        assertTrue(unknown.getMessage().contains("saliency, gradxinput, integrated_gradients, smoothgrad, gradcam, lime,"
+        assertTrue(unknown.getMessage().contains("saliency, gradxinput, integrated_gradients, smoothgrad, gradcam, guided_backprop, deconvnet,"
+                + " guided_gradcam, lime,"
                 + " kernelshap, occlusion, feature_ablation"), unknown.getMessage());
         ExplainException lrp = assertThrows(ExplainException.class, () -> Explainers.byName("lrp", Map.of()));
         assertTrue(lrp.getMessage().contains("LrpExplainer (explain-onnx)"), lrp.getMessage());
@@ -105,8 +142,8 @@ class ExplainersTest {
         assertThrows(ExplainException.class, () -> Explainers.byName("saliency", opts("signed", "", "absolute", "")));
     }
 
-    private static void assertMessage(String expected, String method, String key, String value) {
-        ExplainException e = assertThrows(ExplainException.class, () -> Explainers.byName(method, opts(key, value)));
+    private static void assertMessage(String expected, String method, String... kv) {
+        ExplainException e = assertThrows(ExplainException.class, () -> Explainers.byName(method, opts(kv)));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 }

@@ -49,6 +49,22 @@ class GroundTruthTest {
     }
 
     @Test
+    void aNullMaskIsAnUnknownCauseAndIsNeverScored() {
+        // a real patient among synthetic ones: the file says null, the sample is skipped, not an error
+        GroundTruth t = parse("{\"samples\":[{\"mask\":[1,0]},{\"died\":1,\"mask\":null}]}");
+        TestModels.Linear model = MetricFixtures.linear(1, 1);
+        Attribution a = MetricFixtures.attribution(model, MetricFixtures.repeat(new float[2], 2),
+                new float[] {3, 1, 5, 7}, 0);
+        GroundTruth.Scores s = t.score(a, 0);
+        assertEquals(1, s.scored());
+        assertEquals(0.75, s.massOnCause()[0], 1e-12);
+        assertTrue(Double.isNaN(s.massOnCause()[1]));
+        ExplainException missing = assertThrows(ExplainException.class,
+                () -> parse("{\"samples\":[{\"label\":1}]}"));
+        assertTrue(missing.getMessage().contains("sample 0 has no 'mask' array"), missing.getMessage());
+    }
+
+    @Test
     void selectPicksRowsAndMismatchesAreNamed() {
         GroundTruth t = parse("{\"samples\":[{\"mask\":[1,0]},{\"mask\":[0,1]},{\"mask\":[1,1]}]}");
         assertEquals(2, t.select(new int[] {2, 0}).size());

@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
  * set's mean patient, not zeros: the model takes raw measurements, where zero is no tumour at all.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A worked example on embedded models and real data: clinical (default) or breast-cancer.",
+        description = {"A worked example on embedded models and real data: clinical (default), breast-cancer or ecg.",
                 "clinical: one real ICU episode of the mimic3-benchmarks demo test set, discretized to 48 hours x 76 "
                         + "columns, predicted by the Channel-wise LSTM (in-hospital mortality) and explained by "
                         + "saliency, Integrated Gradients and LRP; writes input/saliency/integrated_gradients/lrp "
@@ -43,22 +43,29 @@ import java.util.concurrent.Callable;
                         + "Wisconsin breast cancer data (the first two malignant and the first two benign), prints the "
                         + "predictions, the top features for and against, and the IG completeness gap, and writes the "
                         + "same files as `explain`. The IG baseline is the mean patient of the data set: an all-zero "
-                        + "baseline would be a tumour of size zero, far outside anything the model saw."})
+                        + "baseline would be a tumour of size zero, far outside anything the model saw.",
+                "ecg: the real records PTB-XL 00001_lr and PTB s0010_re, resampled to 200 Hz x 2048 samples, through "
+                        + "the two 12-lead ECG models ecg_resnet and ecg_perlead: the six class probabilities (no claim of "
+                        + "clinical accuracy), and for the top class Grad-CAM (shared by all leads for ecg_resnet, one per "
+                        + "lead for ecg_perlead), guided Grad-CAM and Integrated Gradients drawn over the 12 leads; plus "
+                        + "three synthetic evaluation records with their ground-truth intervals; writes the pictures "
+                        + "(PNG + SVG), predictions.csv and index.html."})
 final class DemoCommand implements Callable<Integer> {
     static final String MODEL = "breast_cancer_mlp";
     static final int PER_CLASS = 2;
     static final String CLINICAL = "clinical";
     static final String BREAST_CANCER = "breast-cancer";
+    static final String ECG = "ecg";
 
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "<dataset>",
-            description = "clinical or breast-cancer. Default: clinical when the Channel-wise LSTM is embedded, "
+            description = "clinical, breast-cancer or ecg. Default: clinical when the Channel-wise LSTM is embedded, "
                     + "else breast-cancer.")
     String datasetArgument;
 
-    @Option(names = "--dataset", paramLabel = "clinical|breast-cancer", description = "The same as <dataset>.")
+    @Option(names = "--dataset", paramLabel = "clinical|breast-cancer|ecg", description = "The same as <dataset>.")
     String datasetOption;
 
     @Option(names = "--episode", paramLabel = "<name>",
@@ -87,8 +94,12 @@ final class DemoCommand implements Callable<Integer> {
             return Main.OK;
         }
         if (episode != null) {
-            throw new ParameterException(spec.commandLine(), "--episode is for the clinical demo; the breast-cancer "
-                    + "demo always explains the first two patients of each class");
+            throw new ParameterException(spec.commandLine(), "--episode is for the clinical demo; the " + dataset
+                    + " demo always explains the same " + (dataset.equals(ECG) ? "records" : "patients"));
+        }
+        if (dataset.equals(ECG)) {
+            EcgDemo.run(device, out, spec.commandLine().getOut());
+            return Main.OK;
         }
         ReferenceModels.Dataset data = ReferenceModels.breastCancer();
         int[] rows = firstOfEachClass(data.labels(), data.classNames().size());
@@ -138,8 +149,16 @@ final class DemoCommand implements Callable<Integer> {
         if (d.equals(BREAST_CANCER) || d.equals("breastcancer")) {
             return BREAST_CANCER;
         }
+        if (d.equals(ECG)) {
+            if (!EcgDemo.available()) {
+                throw new ParameterException(spec.commandLine(), "the ECG demo needs the embedded models "
+                        + String.join(" and ", EcgDemo.MODELS) + ", which this build lacks; run "
+                        + "models-onnx/python/train_ecg.py and rebuild");
+            }
+            return ECG;
+        }
         throw new ParameterException(spec.commandLine(), "unknown demo data set '" + asked + "'; give "
-                + CLINICAL + " or " + BREAST_CANCER);
+                + CLINICAL + ", " + BREAST_CANCER + " or " + ECG);
     }
 
     /** The first {@link #PER_CLASS} rows of each class, class by class. */

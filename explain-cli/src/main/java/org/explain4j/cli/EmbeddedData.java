@@ -21,6 +21,9 @@ import java.util.Optional;
  * temporary files, deleted by {@link #close()}.
  */
 final class EmbeddedData implements AutoCloseable {
+    /** Embedded models named so take {@link #ECG_EVAL} as their 'eval' data. */
+    static final String ECG_PREFIX = "ecg_";
+    static final String ECG_EVAL = "explain4j/ecg/synthetic_eval";
     final Path data;
     final Optional<Path> truth;
     final String label;
@@ -44,6 +47,14 @@ final class EmbeddedData implements AutoCloseable {
             if (data.equals("eval")) {
                 Optional<Path> x = embedded ? copy("explain4j/models/" + name + "/" + name + ".eval.npy", name, ".npy", temps)
                         : Optional.empty();
+                if (x.isEmpty() && embedded && name.startsWith(ECG_PREFIX)) {
+                    // the ECG models share one synthetic evaluation set with per-class interval truth
+                    x = copy(ECG_EVAL + ".npy", name, ".npy", temps);
+                    if (x.isPresent()) {
+                        return new EmbeddedData(x.get(), copy(ECG_EVAL + ".truth.json", name, ".json", temps),
+                                "synthetic ECG evaluation set", "embedded " + ECG_EVAL + ".truth.json", temps);
+                    }
+                }
                 if (x.isEmpty()) {
                     throw new ExplainException("model '" + name + "' comes without an evaluation set (embedded synthetic"
                             + " models have one); give --data <file>");

@@ -14,6 +14,8 @@ import org.explain4j.io.RowSelection;
 import org.explain4j.metrics.Evaluation;
 import org.explain4j.metrics.EvaluationReport;
 import org.explain4j.metrics.GroundTruth;
+import org.explain4j.metrics.IntervalTruth;
+import org.explain4j.metrics.IntervalTruthReport;
 import org.explain4j.metrics.OpenBox;
 import org.explain4j.metrics.OpenBoxSummary;
 import org.explain4j.metrics.PerturbationCurve;
@@ -62,11 +64,18 @@ import java.util.concurrent.Callable;
                 + " piecewise-linear models, and timings.",
                 "Writes metrics.csv, metrics.md, metrics.png, curves.csv and (with OpenBox) openbox.csv into the output"
                         + " directory. Nothing is written when the run fails."},
-        footer = {"", "Methods: saliency, gradxinput, ig, smoothgrad, lrp, lime, kernelshap, occlusion, ablation;"
+        footer = {"", "Methods: saliency, gradxinput, ig, smoothgrad, gradcam, guided_gradcam, lrp, lime, kernelshap,"
+                + " occlusion, ablation;"
                 + " options after the name, e.g. ig:steps=32, lime:samples=500, lrp:rule=epsilon.",
                 "Data: a .csv/.npy/.arrow file, or for an embedded model 'eval' (its held-out evaluation set, with"
                         + " ground truth for the synthetic models) or 'example'.",
-                "Example: explain4j evaluate -m synthetic_bilstm -d eval --methods saliency,ig,lrp,lime -o out/eval"})
+                "Per-class truth: a --truth file giving, per record, the leads and sample intervals of each positive"
+                        + " class (the ECG models' 'eval' set has one) scores each method per class instead: share of"
+                        + " |attribution| on those cells and top-k precision, beside a uniform map; writes"
+                        + " groundtruth.csv and groundtruth.md. Default methods there: "
+                        + IntervalTruthRun.DEFAULT_METHODS + "; Grad-CAM's layer comes from the model sidecar.",
+                "Example: explain4j evaluate -m synthetic_bilstm -d eval --methods saliency,ig,lrp,lime -o out/eval",
+                "Example: explain4j evaluate -m ecg_resnet -d eval -o out/ecg-truth"})
 final class EvaluateCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(EvaluateCommand.class);
     private static final Set<String> PERTURBATION = Set.of("lime", "kernelshap", "occlusion", "ablation",
@@ -195,6 +204,10 @@ final class EvaluateCommand implements Callable<Integer> {
             FloatTensor x = d.tensor();
             GroundTruth gt = null;
             Path truthFile = truth != null ? truth : in.truth.orElse(null);
+            if (truthFile != null && IntervalTruth.looksLike(truthFile)) {
+                perClassTruth(m, info, d, truthFile, in, dir, outDir, pw, start);
+                return Main.OK;
+            }
             if (truthFile != null) {
                 gt = GroundTruth.read(truthFile).select(d.rows());
             }
@@ -249,6 +262,49 @@ final class EvaluateCommand implements Callable<Integer> {
                     x.batchSize(), (System.nanoTime() - start) / 1e9, String.join(", ", files), outDir);
         }
         return Main.OK;
+    }
+
+    /**
+     * Scores the methods against a per-class interval truth ({@link IntervalTruthRun}) and writes
+     * groundtruth.csv and groundtruth.md; the other metrics are not computed.
+     */
+    private void perClassTruth(OrtModel m, ModelInfo info, InputData d, Path truthFile, EmbeddedData in,
+                               OutputDirectory dir, Path outDir, PrintWriter pw, long start) throws IOException {
+        FloatTensor x = d.tensor();
+        if (x.rank() != 3) {
+            throw new ExplainException("a per-class interval truth needs records shaped [N, leads, samples], but the "
+                    + "input is " + java.util.Arrays.toString(x.shape()));
+        }
+        int leads = (int) x.dim(1);
+        List<String> leadNames = info.description().featureNames().size() == leads
+                ? info.description().featureNames()
+                : java.util.stream.IntStream.range(0, leads).mapToObj(Integer::toString).toList();
+        List<String> classNames = new ArrayList<>();
+        for (int c = 0; c < info.classCount(); c++) {
+            classNames.add(info.description().className(c));
+        }
+        IntervalTruth it = IntervalTruth.read(truthFile, classNames, leadNames, (int) x.dim(2)).select(d.rows());
+        boolean methodsGiven = spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--methods");
+        List<MethodSpec> specs = parseMethods(methodsGiven ? methods : IntervalTruthRun.DEFAULT_METHODS);
+        for (MethodSpec s : specs) {
+            check(s);
+        }
+        Map<String, String> context = new LinkedHashMap<>();
+        context.put("model", info.name());
+        context.put("device", info.device());
+        context.put("data", in.label + (rows == null ? "" : ", rows " + rows) + ": " + x.batchSize() + " records "
+                + java.util.Arrays.toString(x.shape()));
+        context.put("ground truth", truth != null ? truth.toString() : in.truthLabel);
+        IntervalTruthReport report = IntervalTruthRun.run(m, x, it, specs, info.name() + " on " + in.label
+                + ": ground truth per class", context, pw);
+        report.writeCsv(dir.file("groundtruth.csv"));
+        report.writeMarkdown(dir.file("groundtruth.md"));
+        dir.commit();
+        pw.println();
+        pw.print(report.markdown());
+        pw.printf(Locale.ROOT, "%nscored %d method(s) on %d records in %.1f s; wrote groundtruth.csv, groundtruth.md to"
+                + " %s%n", report.methods().size(), x.batchSize(), (System.nanoTime() - start) / 1e9, outDir);
     }
 
     /** The metric table of the Markdown report (without the notes), for the terminal. */
@@ -402,12 +458,15 @@ final class EvaluateCommand implements Callable<Integer> {
             if ("mean".equalsIgnoreCase(o.getOrDefault("baseline", ""))) {
                 o.put("baseline", "zero"); // the mean needs the data; its spelling is all we check here
             }
+            if ((n.equals("gradcam") || n.equals("guided_gradcam")) && !o.containsKey("layer")) {
+                o.put("layer", "?"); // the sidecar's gradcam_layer may name it; checked once the model is open
+            }
             try {
                 Explainers.byName(s.name(), o, null);
             } catch (ExplainException e) {
                 if (e.getMessage().startsWith("unknown method")) {
                     throw new ExplainException("unknown method '" + s.name() + "'; known: saliency, gradxinput, ig,"
-                            + " smoothgrad, lrp, lime, kernelshap, occlusion, ablation");
+                            + " smoothgrad, gradcam, guided_gradcam, lrp, lime, kernelshap, occlusion, ablation");
                 }
                 throw e;
             }
@@ -444,7 +503,8 @@ final class EvaluateCommand implements Callable<Integer> {
         return o;
     }
 
-    static Explainer explainer(MethodSpec s, ModelInfo info, FloatTensor background) {
+    static Explainer explainer(MethodSpec given, ModelInfo info, FloatTensor background) {
+        MethodSpec s = IntervalTruthRun.withSidecarDefaults(given, info.description());
         String n = s.canonical();
         if (n.equals("lrp")) {
             return LrpExplainer.fromOptions(s.options());

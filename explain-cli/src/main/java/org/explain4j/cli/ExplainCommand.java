@@ -9,6 +9,7 @@ import org.explain4j.io.RowSelection;
 import org.explain4j.model.ModelInfo;
 import org.explain4j.model.ModelSource;
 import org.explain4j.models.clinical.MimicEpisodeInput;
+import org.explain4j.models.ecg.WfdbInput;
 import org.explain4j.onnx.Device;
 import org.explain4j.tensor.FloatTensor;
 import picocli.CommandLine.Command;
@@ -45,17 +46,24 @@ final class ExplainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "<file>",
-            description = "Samples: .csv, .npy or .arrow; 'example' takes an embedded model's example input.")
+            description = "Samples: .csv, .npy, .arrow or a WFDB record's .hea; 'example' takes an embedded model's example input.")
     String input;
 
-    @Option(names = "--format", defaultValue = "auto", paramLabel = "auto|csv|npy|arrow|mimic-episode",
+    @Option(names = "--format", defaultValue = "auto", paramLabel = "auto|csv|npy|arrow|mimic-episode|wfdb",
             description = "How --input is read: auto (by extension; a CSV whose header starts with Hours is a "
                     + "mimic3-benchmarks episode when the model takes [N,48,76]), csv, npy, arrow, or mimic-episode "
-                    + "(one ICU episode CSV, discretized to 48 hours x 76 columns). Default: ${DEFAULT-VALUE}.")
+                    + "(one ICU episode CSV, discretized to 48 hours x 76 columns), or wfdb (a WFDB ECG record's .hea, "
+                    + "auto for .hea files: resampled to the sidecar's input.sampling_rate_hz, leads and length). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--ecg-start", defaultValue = "0", paramLabel = "<seconds>",
+            description = "WFDB input: where in the record the model's window starts, in seconds. Default: ${DEFAULT-VALUE}.")
+    double ecgStart;
+
     @Option(names = "--method", defaultValue = "ig", paramLabel = "<name>",
-            description = "Gradients: saliency | gradxinput | ig (integrated_gradients) | smoothgrad | gradcam; "
+            description = "Gradients: saliency | gradxinput | ig (integrated_gradients) | smoothgrad | gradcam | "
+                    + "guided_backprop | deconvnet | guided_gradcam; feature maps: activations (with --layer); "
                     + "relevance: lrp; perturbation (forward only): lime | kernelshap | occlusion | ablation. "
                     + "Default: ${DEFAULT-VALUE}.")
     String method;
@@ -136,8 +144,20 @@ final class ExplainCommand implements Callable<Integer> {
             description = "LRP: starting relevance: logit (default), softmax, sigmoid-decision, sigmoid-logit-sign.")
     String lrpOutputInit;
 
-    @Option(names = "--layer", paramLabel = "<tensor>", description = "Grad-CAM: the conv layer output whose maps are weighted.")
+    @Option(names = "--layer", paramLabel = "<tensor>",
+            description = "Grad-CAM, guided Grad-CAM: the conv layer output whose maps are weighted; activations: the layer to write.")
     String layer;
+
+    @Option(names = "--relu", paramLabel = "true|false", description = "Grad-CAM: ReLU of the map (default true).")
+    String relu;
+
+    @Option(names = "--cam-scale", paramLabel = "none|global|per-lead",
+            description = "Grad-CAM: min-max scaling of the upsampled maps, per sample (default none).")
+    String camScale;
+
+    @Option(names = "--lead-groups", paramLabel = "<G>",
+            description = "Grad-CAM: one map per lead: split the layer's channels into G groups (input has G channels).")
+    Integer leadGroups;
 
     @Option(names = "--no-relu", description = "Grad-CAM: keep negative evidence (skip the ReLU of the map).")
     Boolean noRelu;
@@ -205,8 +225,12 @@ final class ExplainCommand implements Callable<Integer> {
                     return readInput(file, info, RowSelection.all()).tensor();
                 }
             };
-            ExplainRun.run(source, in, new ExplainRun.Settings(method, options, target, device, outDir, heatmaps, top),
-                    spec.commandLine().getOut());
+            if (isActivations()) {
+                ActivationsRun.run(source, in, layer, device, outDir, heatmaps, spec.commandLine().getOut());
+            } else {
+                ExplainRun.run(source, in, new ExplainRun.Settings(method, options, target, device, outDir, heatmaps,
+                        top), spec.commandLine().getOut());
+            }
         } finally {
             example.ifPresent(ExplainCommand::deleteQuietly);
         }
@@ -216,6 +240,9 @@ final class ExplainCommand implements Callable<Integer> {
     /** Reads --input as --format says; auto goes by extension, or by the Hours header for a [N,48,76] model. */
     private InputData readInput(Path file, ModelInfo info, RowSelection selection) {
         String f = format.toLowerCase(Locale.ROOT);
+        if (f.equals("wfdb") || f.equals("auto") && WfdbInput.detect(file)) {
+            return WfdbInput.read(file, info, selection, ecgStart);
+        }
         if (f.equals("mimic-episode") || f.equals("auto") && MimicEpisodeInput.detect(file, info.input())) {
             return MimicEpisodeInput.read(file, info.input(), info.name(), selection);
         }
@@ -247,6 +274,9 @@ final class ExplainCommand implements Callable<Integer> {
         put(o, "layer", layer);
         put(o, "no-relu", noRelu);
         put(o, "min-max-scale", minMaxScale);
+        put(o, "relu", relu);
+        put(o, "cam-scale", camScale);
+        put(o, "lead-groups", leadGroups);
         put(o, "lrp-rule", lrpRule);
         put(o, "lrp-composite", lrpComposite);
         put(o, "lrp-epsilon", lrpEpsilon);
@@ -285,10 +315,25 @@ final class ExplainCommand implements Callable<Integer> {
             if ("mean".equalsIgnoreCase(check.getOrDefault("baseline", "").trim())) {
                 check.put("baseline", "zero"); // the mean needs the data; its spelling is all we check here
             }
-            CliExplainers.byName(method, check, null);
+            if (isActivations()) {
+                List<String> extra = options.keySet().stream().filter(k -> !k.equals("layer")).map(k -> "--" + k).toList();
+                if (!extra.isEmpty()) {
+                    throw new ExplainException("method activations does not take " + String.join(", ", extra)
+                            + "; it takes --layer");
+                }
+                if (layer == null) {
+                    throw new ExplainException("activations needs --layer <tensor name>: the layer whose feature maps"
+                            + " to write");
+                }
+            } else {
+                CliExplainers.byName(method, check, null);
+            }
             Device.parse(device);
-            if (!List.of("auto", "csv", "npy", "arrow", "mimic-episode").contains(format.toLowerCase(Locale.ROOT))) {
-                throw new ExplainException("--format must be auto, csv, npy, arrow or mimic-episode, got '" + format + "'");
+            if (!List.of("auto", "csv", "npy", "arrow", "mimic-episode", "wfdb").contains(format.toLowerCase(Locale.ROOT))) {
+                throw new ExplainException("--format must be auto, csv, npy, arrow, mimic-episode or wfdb, got '" + format + "'");
+            }
+            if (!(ecgStart >= 0) || Double.isInfinite(ecgStart)) {
+                throw new ExplainException("--ecg-start must be 0 or more seconds, got " + ecgStart);
             }
             if (heatmaps < 0) {
                 throw new ExplainException("--heatmaps must be 0 or more, got " + heatmaps);
@@ -300,6 +345,10 @@ final class ExplainCommand implements Callable<Integer> {
         } catch (ExplainException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    private boolean isActivations() {
+        return method.trim().equalsIgnoreCase("activations");
     }
 
     private static void deleteQuietly(Path p) {

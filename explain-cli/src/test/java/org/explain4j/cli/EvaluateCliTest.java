@@ -57,6 +57,24 @@ class EvaluateCliTest {
         assertNotNull(ImageIO.read(out.resolve("metrics.png").toFile()));
     }
 
+    /**
+     * The clinical model's example: one synthetic death with known cause cells, two synthetic
+     * survivors (no cause) and a real patient whose truth mask is null (cause unknown).
+     * Only the death is scored, against the model's single sigmoid output.
+     */
+    @Test
+    void theClinicalExampleScoresOnlyTheSyntheticDeath() throws Exception {
+        Path out = tmp.resolve("clinical");
+        ExplainCliTest.Result r = ExplainCliTest.run("evaluate", "-m", "channelwise_lstm", "-d", "example",
+                "--methods", "saliency", "--neighbours", "0", "--infidelity-samples", "2", "--steps", "4",
+                "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        assertTrue(csv.get(1).startsWith("saliency,4,"), csv.get(1));
+        assertEquals(1, column(csv, 1, "gt_topk_precision_n"));
+        assertTrue(column(csv, 1, "gt_mass_on_cause") > column(csv, 1, "gt_random_mass"));
+    }
+
     @Test
     void theReluMlpGetsOpenBox() throws Exception {
         Path out = tmp.resolve("mlp");

@@ -84,7 +84,7 @@ class MimicEpisodeCliTest {
         ExplainCliTest.Result bad = ExplainCliTest.run("explain", "--model", model.toString(), "--input",
                 episode.toString(), "--format", "parquet", "--out", tmp.resolve("o1").toString());
         assertEquals(2, bad.code(), bad.err());
-        assertTrue(bad.err().contains("--format must be auto, csv, npy, arrow or mimic-episode, got 'parquet'"), bad.err());
+        assertTrue(bad.err().contains("--format must be auto, csv, npy, arrow, mimic-episode or wfdb, got 'parquet'"), bad.err());
         ExplainCliTest.Result csv = ExplainCliTest.run("explain", "--model", model.toString(), "--input",
                 episode.toString(), "--format", "csv", "--method", "ablation", "--out", tmp.resolve("o2").toString());
         assertEquals(1, csv.code(), csv.err());

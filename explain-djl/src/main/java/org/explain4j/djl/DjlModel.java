@@ -9,6 +9,7 @@ import org.explain4j.model.ModelDescription;
 import org.explain4j.model.ModelInfo;
 import org.explain4j.model.ModelSource;
 import org.explain4j.model.TensorInfo;
+import org.explain4j.model.BackwardRule;
 import org.explain4j.model.VjpResult;
 import org.explain4j.tensor.FloatTensor;
 
@@ -210,6 +211,22 @@ public final class DjlModel implements ExplainableModel {
                     + Arrays.toString(input.shape()) + "; re-export it so the gradient is shaped like the input");
         }
         return r;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>DJL runs the engine's own autograd or an exported gradient graph, both with the true
+     * ReLU derivative, so guided backpropagation and deconvnet need the ONNX Runtime backend.
+     */
+    @Override
+    public VjpResult vjp(FloatTensor input, FloatTensor cotangent, BackwardRule rule) {
+        if (rule == BackwardRule.GRADIENT) {
+            return vjp(input, cotangent);
+        }
+        throw new ExplainException("model '" + info.name() + "' on DJL (" + flavour.backendName() + ") cannot run"
+                + " its backward pass with the " + rule.name().toLowerCase(java.util.Locale.ROOT) + " ReLU rule;"
+                + " use the ort backend (OrtModel), which builds guided/deconvnet gradient graphs in Java");
     }
 
     /**

@@ -77,12 +77,17 @@ class BackendAgreementTest {
         for (Map.Entry<String, ExplainableModel> e : models.get(name).entrySet()) {
             FloatTensor y = e.getValue().forward(golden.inputs());
             assertArrayEquals(new long[] {golden.samples().size(), golden.classes()}, y.shape(), e.getKey());
+            // float32 logits carry a relative error: the ECG models' logits reach 25-60, so the
+            // tolerance is 1e-5 of max(1, the largest golden logit)
+            double scale = 1;
             double vsGolden = 0;
             for (int i = 0; i < golden.samples().size(); i++) {
+                scale = Math.max(scale, GoldenSamples.maxAbs(golden.samples().get(i).logits()));
                 for (int c = 0; c < golden.classes(); c++) {
                     vsGolden = Math.max(vsGolden, Math.abs(golden.samples().get(i).logits()[c] - y.get(i * golden.classes() + c)));
                 }
             }
+            tol = FORWARD_TOL * scale;
             report(name, e.getKey(), "logits vs golden", vsGolden, tol);
             assertTrue(vsGolden <= tol, name + " " + e.getKey() + ": logits differ from golden by " + vsGolden);
             if (reference == null) {
@@ -112,6 +117,9 @@ class BackendAgreementTest {
                 double vsGolden = 0;
                 for (int i = 0; i < n; i++) {
                     double[] want = golden.samples().get(i).gradLogit()[c];
+                    if (want == null) {
+                        continue; // the ECG golden files hold the explained target's gradient only
+                    }
                     for (int j = 0; j < s; j++) {
                         vsGolden = Math.max(vsGolden, Math.abs(want[j] - r.inputGradient().get(i * s + j)));
                     }
@@ -143,7 +151,7 @@ class BackendAgreementTest {
         FloatTensor w = new FloatTensor(new long[] {40, classes}, mix);
         List<VjpResult> results = new ArrayList<>();
         models.get(name).values().forEach(m -> results.add(m.vjp(x, w)));
-        double yTol = FORWARD_TOL;
+        double yTol = FORWARD_TOL * Math.max(1, maxAbs(results.get(0).output()));
         double gTol = GRADIENT_TOL;
         for (VjpResult r : results.subList(1, results.size())) {
             assertArrayEquals(x.shape(), r.inputGradient().shape());
@@ -158,6 +166,14 @@ class BackendAgreementTest {
             w[i * classes + c] = 1f;
         }
         return new FloatTensor(new long[] {n, classes}, w);
+    }
+
+    static double maxAbs(FloatTensor a) {
+        double m = 0;
+        for (int i = 0; i < a.size(); i++) {
+            m = Math.max(m, Math.abs(a.get(i)));
+        }
+        return m;
     }
 
     static double maxAbsDiff(FloatTensor a, FloatTensor b) {

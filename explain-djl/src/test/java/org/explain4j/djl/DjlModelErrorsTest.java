@@ -1,6 +1,7 @@
 package org.explain4j.djl;
 
 import org.explain4j.ExplainException;
+import org.explain4j.model.BackwardRule;
 import org.explain4j.model.ModelSource;
 import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
@@ -148,6 +149,21 @@ class DjlModelErrorsTest {
             assertArrayEquals(model.forward(x).data(), a.get("y").data());
             String m = message(() -> model.activations(x, List.of("relu_1")));
             assertTrue(m.contains("not 'relu_1'; use the ort backend"), m);
+        }
+    }
+
+    @Test
+    void guidedAndDeconvnetRulesNameTheOrtBackend() {
+        FloatTensor x = GoldenSamples.load(MLP).inputs();
+        FloatTensor w = FloatTensor.zeros(x.batchSize(), 2);
+        for (DjlModel model : List.of(onnx, torch)) {
+            for (BackwardRule rule : List.of(BackwardRule.GUIDED_BACKPROP, BackwardRule.DECONVNET)) {
+                String m = message(() -> model.vjp(x, w, rule));
+                assertTrue(m.contains("cannot run its backward pass with the " + rule.name().toLowerCase()
+                        + " ReLU rule; use the ort backend"), m);
+            }
+            assertArrayEquals(model.vjp(x, w).inputGradient().data(),
+                    model.vjp(x, w, BackwardRule.GRADIENT).inputGradient().data(), "GRADIENT is the plain vjp");
         }
     }
 

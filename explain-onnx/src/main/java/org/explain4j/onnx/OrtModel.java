@@ -10,6 +10,7 @@ import ai.onnxruntime.ValueInfo;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.explain4j.ExplainException;
+import org.explain4j.model.BackwardRule;
 import org.explain4j.model.ExplainableModel;
 import org.explain4j.model.GradientGraphSpec;
 import org.explain4j.model.InputChecks;
@@ -21,6 +22,7 @@ import org.explain4j.model.TensorInfo;
 import org.explain4j.model.VjpResult;
 import org.explain4j.onnx.autodiff.GradientGraphBuilder;
 import org.explain4j.onnx.autodiff.GradientOptions;
+import org.explain4j.onnx.autodiff.ReluRule;
 import org.explain4j.onnx.graph.ExtraOutputs;
 import org.explain4j.tensor.FloatTensor;
 
@@ -30,6 +32,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -74,6 +78,7 @@ public final class OrtModel implements ExplainableModel {
     private final boolean forwardFixed;
     private final BatchRunner forwardRunner;
     private final OrtOptions options;
+    private final ModelSource source;
     private volatile Gradient gradient; // the exported graph, or the built one once made
     private volatile ExplainException gradientFailure; // why the Java build failed, when it did
     private boolean gradientBuildTried; // guarded by lock
@@ -82,6 +87,7 @@ public final class OrtModel implements ExplainableModel {
     private final Object lock = new Object();
     private final Map<List<String>, OrtSession> exposingSessions = new HashMap<>(); // guarded by lock
     private final Map<String, LayerGraph> layerGraphs = new HashMap<>(); // guarded by lock
+    private final Map<BackwardRule, Gradient> ruleGradients = new EnumMap<>(BackwardRule.class); // guarded by lock
     private Set<String> tensorNames; // guarded by lock
     private volatile boolean closed;
 
@@ -93,9 +99,12 @@ public final class OrtModel implements ExplainableModel {
         }
     }
 
-    /** A Java-built gradient graph that also outputs one intermediate tensor and its gradient. */
+    /**
+     * A graph that outputs one intermediate tensor and its gradient: the sidecar's exported
+     * {@code layer_gradient} graph for its layer, else one built in Java.
+     */
     private record LayerGraph(OrtSession session, BatchRunner runner, GradientGraphSpec names, String layer,
-                              String layerGrad, long[] cotangentSample) {
+                              String layerGrad, long[] cotangentSample, String source) {
     }
 
     /** Sessions made for one device, before the model object exists. */
@@ -105,6 +114,7 @@ public final class OrtModel implements ExplainableModel {
     private OrtModel(OrtEnvironment env, ModelSource source, byte[] modelBytes, Placement placement,
                      Gradient gradient, ModelInfo info, OrtOptions options) {
         this.options = options;
+        this.source = source;
         this.env = env;
         this.name = source.name();
         this.location = source.location();
@@ -269,6 +279,27 @@ public final class OrtModel implements ExplainableModel {
         if (gradient == null) {
             throw new ExplainException(gradientFailure.getMessage(), gradientFailure);
         }
+        return runGradient(gradient, input, cotangent);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Other rules than the true gradient run a gradient graph built in Java with that ReLU
+     * rule (once per rule, cached), also when the model has an exported gradient graph: the
+     * exported graph holds the true ReLU derivative.
+     */
+    @Override
+    public VjpResult vjp(FloatTensor input, FloatTensor cotangent, BackwardRule rule) {
+        if (rule == BackwardRule.GRADIENT) {
+            return vjp(input, cotangent);
+        }
+        ensureOpen();
+        InputChecks.validate(info.input(), input);
+        return runGradient(ruleGradient(rule), input, cotangent);
+    }
+
+    private VjpResult runGradient(Gradient gradient, FloatTensor input, FloatTensor cotangent) {
         InputChecks.validateCotangent(gradient.cotangentSample(), input.batchSize(), cotangent);
         Map<String, FloatTensor> feed = new LinkedHashMap<>();
         feed.put(gradient.names().input(), input);
@@ -302,8 +333,7 @@ public final class OrtModel implements ExplainableModel {
         Set<String> known = tensorNames();
         for (String n : wanted) {
             if (!known.contains(n)) {
-                throw new ExplainException("model '" + name + "' has no tensor named '" + n + "'; its tensors include "
-                        + sampleOf(known) + " (" + known.size() + " in all)");
+                throw unknownTensor(n, known);
             }
         }
         List<String> fromGraph = wanted.stream().filter(n -> !n.equals(inputName)).sorted().toList();
@@ -326,9 +356,10 @@ public final class OrtModel implements ExplainableModel {
     /**
      * {@inheritDoc}
      *
-     * <p>Runs a gradient graph built in Java for {@code tensorName} (made once per name, also
-     * when the model has an exported gradient graph), which returns the tensor and its gradient
-     * from the same pass.
+     * <p>Runs the sidecar's exported {@code layer_gradient} graph when it is for
+     * {@code tensorName}, else a gradient graph built in Java for {@code tensorName} (made once
+     * per name, also when the model has an exported input-gradient graph); either returns the
+     * tensor and its gradient from the same pass.
      */
     @Override
     public LayerGradient layerVjp(FloatTensor input, FloatTensor cotangent, String tensorName) {
@@ -340,8 +371,7 @@ public final class OrtModel implements ExplainableModel {
         }
         Set<String> known = tensorNames();
         if (!known.contains(tensorName)) {
-            throw new ExplainException("model '" + name + "' has no tensor named '" + tensorName + "'; its tensors include "
-                    + sampleOf(known) + " (" + known.size() + " in all)");
+            throw unknownTensor(tensorName, known);
         }
         LayerGraph g = layerGraph(tensorName);
         InputChecks.validateCotangent(g.cotangentSample(), input.batchSize(), cotangent);
@@ -363,6 +393,8 @@ public final class OrtModel implements ExplainableModel {
             exposingSessions.clear();
             layerGraphs.values().forEach(g -> closeQuietly(g.session()));
             layerGraphs.clear();
+            ruleGradients.values().forEach(g -> closeQuietly(g.session()));
+            ruleGradients.clear();
             if (gradient != null) {
                 closeQuietly(gradient.session());
             }
@@ -664,12 +696,49 @@ public final class OrtModel implements ExplainableModel {
                 .withCotangentName(BUILT_COTANGENT).withGradName(BUILT_GRAD);
     }
 
+    /** The Java-built gradient graph with {@code rule} at every ReLU, built on first use. */
+    private Gradient ruleGradient(BackwardRule rule) {
+        synchronized (lock) {
+            ensureOpen();
+            Gradient cached = ruleGradients.get(rule);
+            if (cached != null) {
+                return cached;
+            }
+            String what = "the " + rule.name().toLowerCase(java.util.Locale.ROOT) + " gradient graph";
+            GradientOptions go = builtOptions().withReluRule(ReluRule.valueOf(rule.name()));
+            byte[] graph;
+            GradientGraphSpec spec;
+            try {
+                graph = GradientGraphBuilder.build(modelBytes, go);
+                spec = GradientGraphBuilder.describe(modelBytes, go);
+            } catch (ExplainException e) {
+                throw new ExplainException("model '" + name + "': explain4j cannot build " + what + " in Java: "
+                        + e.getMessage(), e);
+            }
+            OrtSession session = createBuiltSession(graph, what);
+            try {
+                Gradient g = gradient(env, session, spec, name, what + " built in Java for model '" + name + "'",
+                        info.input(), options, false);
+                ruleGradients.put(rule, g);
+                return g;
+            } catch (RuntimeException e) {
+                closeQuietly(session);
+                throw e;
+            }
+        }
+    }
+
     private LayerGraph layerGraph(String layer) {
         synchronized (lock) {
             ensureOpen();
             LayerGraph cached = layerGraphs.get(layer);
             if (cached != null) {
                 return cached;
+            }
+            LayerGraph exported = exportedLayerGraph(layer);
+            if (exported != null) {
+                layerGraphs.put(layer, exported);
+                return exported;
             }
             GradientOptions go = builtOptions().withIntermediates(List.of(layer));
             ModelProto built = GradientGraphBuilder.build(GraphOutputs.parse(modelBytes, location), go);
@@ -680,7 +749,8 @@ public final class OrtModel implements ExplainableModel {
             try {
                 Gradient g = gradient(env, session, spec, name, "the gradient graph built in Java for tensor '" + layer
                         + "' of model '" + name + "'", info.input(), options, false);
-                LayerGraph lg = new LayerGraph(session, g.runner(), spec, layer, "grad_" + layer, g.cotangentSample());
+                LayerGraph lg = new LayerGraph(session, g.runner(), spec, layer, "grad_" + layer, g.cotangentSample(),
+                        BUILT_GRADIENT_SOURCE);
                 layerGraphs.put(layer, lg);
                 return lg;
             } catch (RuntimeException e) {
@@ -688,6 +758,38 @@ public final class OrtModel implements ExplainableModel {
                 throw e;
             }
         }
+    }
+
+    /** The sidecar's exported layer-gradient graph when it is for {@code layer}, else null. Caller holds the lock. */
+    private LayerGraph exportedLayerGraph(String layer) {
+        org.explain4j.model.LayerGradientSpec spec = info.description() == null ? null
+                : info.description().layerGradient().filter(l -> l.layer().equals(layer)).orElse(null);
+        if (spec == null) {
+            return null;
+        }
+        String where = source.companionLocation(spec.file());
+        byte[] bytes = source.readCompanion(spec.file()).orElseThrow(() -> new ExplainException("model sidecar of '"
+                + name + "' names the layer-gradient graph " + where + ", which is not there; restore it or remove"
+                + " 'layer_gradient' from the sidecar"));
+        OrtSession session = createSession(env, bytes, sessionOptions, where, info.device());
+        try {
+            Gradient g = gradient(env, session, spec.asGradientSpec(), name, where, info.input(), options, true);
+            if (!infos(session, false).containsKey(spec.activation())) {
+                throw new ExplainException("layer-gradient graph " + where + " has no output '" + spec.activation()
+                        + "' (the value of '" + layer + "'); fix 'layer_gradient.activation' in the sidecar");
+            }
+            LOG.debug("model '{}': gradients w.r.t. '{}' from the exported graph {}", name, layer, where);
+            return new LayerGraph(session, g.runner(), spec.asGradientSpec(), spec.activation(), spec.grad(),
+                    g.cotangentSample(), fileName(where));
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    /** Where the gradients w.r.t. {@code layer} come from: the exported graph's file name, or {@link #BUILT_GRADIENT_SOURCE}. */
+    public String layerGradientSource(String layer) {
+        return layerGraph(layer).source();
     }
 
     /** A session for a graph this class built, on the model's device. */
@@ -698,6 +800,54 @@ public final class OrtModel implements ExplainableModel {
             throw new ExplainException("ONNX Runtime cannot load " + what + " of model '" + name + "': "
                     + OrtErrors.firstLine(e), e);
         }
+    }
+
+    /** Ops whose outputs are feature maps one would name for Grad-CAM or activation maps. */
+    private static final Set<String> FEATURE_OPS = Set.of("Conv", "ConvTranspose", "Relu", "LeakyRelu", "PRelu",
+            "Elu", "Selu", "Sigmoid", "Tanh", "Clip", "MaxPool", "AveragePool", "BatchNormalization", "Add", "Concat",
+            "Mul", "Gelu");
+
+    /**
+     * The error for a tensor name the graph lacks: the feature-map candidates (outputs of
+     * convolution, activation, pooling, normalisation and merge nodes), nearest names first.
+     */
+    private ExplainException unknownTensor(String wanted, Set<String> known) {
+        List<String> candidates = new ArrayList<>();
+        for (ai.onnx.proto.OnnxMl.NodeProto n : GraphOutputs.parse(modelBytes, location).getGraph().getNodeList()) {
+            if (FEATURE_OPS.contains(n.getOpType())) {
+                n.getOutputList().stream().filter(o -> !o.isEmpty() && known.contains(o)).forEach(candidates::add);
+            }
+        }
+        String w = wanted.toLowerCase(java.util.Locale.ROOT);
+        List<String> nearest = candidates.stream().distinct()
+                .sorted(Comparator.comparingInt((String c) -> editDistance(w, c.toLowerCase(java.util.Locale.ROOT)))
+                        .thenComparing(Comparator.naturalOrder()))
+                .limit(10).toList();
+        String list = nearest.isEmpty() ? "its tensors include " + sampleOf(known)
+                : "nearest conv/activation/pool outputs: " + String.join(", ", nearest)
+                + (candidates.size() > nearest.size() ? ", ..." : "");
+        return new ExplainException("model '" + name + "' has no tensor named '" + wanted + "'; " + list
+                + " (" + known.size() + " tensors in all)");
+    }
+
+    /** Levenshtein distance, for ordering name suggestions. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** A few names for an error message: the first six and the last two. */

@@ -40,7 +40,7 @@ class GoldenExplainerTest {
     private final Map<String, OrtModel> models = new HashMap<>();
 
     static List<String> names() {
-        return ReferenceModels.names();
+        return ReferenceModels.namesWithGoldenJson();
     }
 
     @BeforeAll

@@ -32,7 +32,7 @@ class OrtModelReferenceTest {
     private final Map<String, OrtModel> models = new HashMap<>();
 
     static List<String> names() {
-        return ReferenceModels.names();
+        return ReferenceModels.namesWithGoldenJson();
     }
 
     @BeforeAll

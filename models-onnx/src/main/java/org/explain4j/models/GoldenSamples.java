@@ -4,10 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.explain4j.ExplainException;
 import org.explain4j.tensor.FloatTensor;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The float64 PyTorch autograd values of one reference model's golden file
@@ -48,12 +56,20 @@ public record GoldenSamples(String model, long[] sampleShape, int classes, List<
                                                double logitAtX, double logitAtBaseline) {
     }
 
-    /** Parses the golden file of reference model {@code model}. */
+    /**
+     * Parses the golden file of reference model {@code model}. For a model whose golden values
+     * are {@code .npy} arrays ({@code golden/NAME/}, the ECG models), the inputs are the rows of
+     * its example {@code .npy}, {@code gradLogit} holds only the explained target's row (the
+     * others are {@code null}), {@code gradProb} is {@code null} and IG has the Gauss-Legendre-64 rule.
+     */
     public static GoldenSamples load(String model) {
         JsonNode root = ReferenceModels.goldenJson(model);
         long[] shape = new long[root.get("input_shape").size()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = root.get("input_shape").get(i).asLong();
+        }
+        if (root.has("x_file")) {
+            return loadArrays(model, root, shape);
         }
         List<Sample> samples = new ArrayList<>();
         for (JsonNode s : root.get("samples")) {
@@ -61,6 +77,70 @@ public record GoldenSamples(String model, long[] sampleShape, int classes, List<
                     matrix(s.get("grad_logit")), matrix(s.get("grad_prob")), integratedGradients(model, s.get("ig"))));
         }
         return new GoldenSamples(model, shape, root.get("classes").asInt(), List.copyOf(samples));
+    }
+
+    private static final Pattern NPY_SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+
+    private static GoldenSamples loadArrays(String model, JsonNode root, long[] shape) {
+        String dir = "explain4j/golden/" + model + "/";
+        double[] examples = npyResource("explain4j/models/" + model + "/" + root.get("x_file").asText());
+        int classes = root.get("classes").asInt();
+        int size = Math.toIntExact(FloatTensor.elementCount(shape));
+        List<Sample> samples = new ArrayList<>();
+        for (JsonNode s : root.get("samples")) {
+            int i = samples.size();
+            int target = s.get("target").asInt();
+            JsonNode files = s.get("files");
+            double[][] gradLogit = new double[classes][];
+            gradLogit[target] = npyResource(dir + files.get("grad_logit").asText());
+            Map<String, double[]> ig = Map.of("gausslegendre_64", npyResource(dir + files.get("ig_gausslegendre_64").asText()));
+            samples.add(new Sample(Arrays.copyOfRange(examples, i * size, (i + 1) * size),
+                    doubles(s.get("logits")), doubles(s.get("probs")), gradLogit, null,
+                    new IntegratedGradientsReference(target, "zero", ig, s.get("ig_logit_at_x").asDouble(),
+                            s.get("ig_logit_at_baseline").asDouble())));
+        }
+        return new GoldenSamples(model, shape, classes, List.copyOf(samples));
+    }
+
+    /**
+     * A golden array from the classpath, flat: a little-endian float64 or float32 C-order
+     * {@code .npy} (version 1.0), read in double so float64 references keep their precision.
+     */
+    public static double[] npyResource(String resource) {
+        byte[] b;
+        try (InputStream in = GoldenSamples.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ExplainException("golden array " + resource + " is missing from the models-onnx jar");
+            }
+            b = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ExplainException("cannot read golden array " + resource + ": " + e.getMessage());
+        }
+        int headerLength = (b[8] & 0xff) | (b[9] & 0xff) << 8;
+        String header = new String(b, 10, headerLength, StandardCharsets.ISO_8859_1);
+        boolean f8 = header.contains("'<f8'");
+        if (!(f8 || header.contains("'<f4'")) || !header.contains("'fortran_order': False")) {
+            throw new ExplainException("golden array " + resource + " is not a little-endian float32/float64 C-order"
+                    + " .npy: " + header.trim());
+        }
+        Matcher m = NPY_SHAPE.matcher(header);
+        if (!m.find()) {
+            throw new ExplainException("golden array " + resource + " has no shape in its header: " + header.trim());
+        }
+        long count = 1;
+        for (String d : m.group(1).split(",")) {
+            if (!d.isBlank()) {
+                count *= Long.parseLong(d.trim());
+            }
+        }
+        int width = f8 ? 8 : 4;
+        java.nio.ByteBuffer buf = ByteBuffer.wrap(b, 10 + headerLength, Math.toIntExact(count * width)).slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
+        double[] out = new double[Math.toIntExact(count)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = f8 ? buf.getDouble() : buf.getFloat();
+        }
+        return out;
     }
 
     /** All golden inputs as one float32 batch {@code [S, sampleShape...]}. */

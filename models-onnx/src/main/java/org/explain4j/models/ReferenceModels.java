@@ -56,15 +56,38 @@ public final class ReferenceModels {
         return ModelSource.fromClasspath(ROOT + "models/" + name + "/" + name, loader());
     }
 
-    /** The golden file of model {@code name}; the caller closes the stream. */
+    /**
+     * The models whose golden values are one JSON file with every class's gradients
+     * ({@code golden/NAME.golden.json}). The ECG models (12 × 2048 inputs) keep theirs as
+     * {@code .npy} arrays for the predicted class only, in {@code golden/NAME/}, and are tested
+     * on their own.
+     */
+    public static List<String> namesWithGoldenJson() {
+        List<String> out = new ArrayList<>();
+        for (String name : names()) {
+            if (loader().getResource(ROOT + "golden/" + name + ".golden.json") != null) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The golden file of model {@code name}: {@code golden/NAME.golden.json}, or the index
+     * {@code golden/NAME/golden.json} of a model whose arrays are {@code .npy} files beside it;
+     * the caller closes the stream.
+     */
     public static InputStream goldenJsonStream(String name) {
         requireKnown(name);
-        return open(ROOT + "golden/" + name + ".golden.json");
+        String single = ROOT + "golden/" + name + ".golden.json";
+        return loader().getResource(single) != null ? open(single) : open(ROOT + "golden/" + name + "/golden.json");
     }
 
     /**
      * The parsed golden file of model {@code name}: {@code {"model","input_shape","classes",
-     * "samples":[{"x","logits","probs","predicted","grad_logit","grad_prob","ig"}]}}.
+     * "samples":[{"x","logits","probs","predicted","grad_logit","grad_prob","ig"}]}}, or for the
+     * ECG models the index {@code {"model","input_shape","classes","x_file","samples":[{"logits",
+     * "probs","target","files"}]}}.
      */
     public static JsonNode goldenJson(String name) {
         try (InputStream in = goldenJsonStream(name)) {

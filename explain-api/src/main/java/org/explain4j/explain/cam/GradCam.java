@@ -29,19 +29,48 @@ import java.util.OptionalLong;
  * centres as {@code torch.nn.functional.interpolate(align_corners=False)} and OpenCV's resize
  * do, and repeated over the input's channels so the attribution is shaped like the input.
  * {@link #layerMaps} gives the low-resolution maps themselves.
+ *
+ * <p>Per-lead Grad-CAM ({@link Builder#leadGroups}): when a model's early convolutions are
+ * grouped by lead, the layer's {@code K} channels split into {@code G} contiguous groups of
+ * {@code K/G}; group {@code g}'s map is {@code Σ_{k in g} α_k A^k} (same α) and goes to input
+ * channel {@code g}, so an input {@code [N,G,T]} gets one map per lead.
  */
 public final class GradCam implements Explainer {
     public static final String METHOD = "gradcam";
 
     private final String layer;
     private final boolean relu;
-    private final boolean minMaxScale;
+    private final Scale scale;
+    private final int leadGroups;
     private final Score score;
+
+    /** How the upsampled maps are scaled to [0, 1], per sample. */
+    public enum Scale {
+        /** Raw map, in the score's units per feature-map unit. */
+        NONE,
+        /** One min–max over all of a sample's leads (and positions). */
+        GLOBAL,
+        /** A min–max per lead (input channel); for a shared map the same as GLOBAL. */
+        PER_LEAD;
+
+        /** {@code none}, {@code global}, {@code per_lead} (or {@code per-lead}, {@code perlead}). */
+        public static Scale parse(String text) {
+            String t = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+            return switch (t) {
+                case "none" -> NONE;
+                case "global" -> GLOBAL;
+                case "per_lead", "perlead" -> PER_LEAD;
+                default -> throw new ExplainException("unknown Grad-CAM scale '" + text
+                        + "'; expected none, global or per-lead");
+            };
+        }
+    }
 
     private GradCam(Builder b) {
         this.layer = b.layer;
         this.relu = b.relu;
-        this.minMaxScale = b.minMaxScale;
+        this.scale = b.scale;
+        this.leadGroups = b.leadGroups;
         this.score = b.score;
     }
 
@@ -58,8 +87,18 @@ public final class GradCam implements Explainer {
         return relu;
     }
 
+    /** Whether the maps are min–max scaled (globally or per lead). */
     public boolean minMaxScale() {
-        return minMaxScale;
+        return scale != Scale.NONE;
+    }
+
+    public Scale scale() {
+        return scale;
+    }
+
+    /** Lead groups of the layer's channels, 0 for one map shared by all input channels. */
+    public int leadGroups() {
+        return leadGroups;
     }
 
     @Override
@@ -72,8 +111,9 @@ public final class GradCam implements Explainer {
     }
 
     /**
-     * The Grad-CAM maps at the layer's resolution, {@code [N, L]} or {@code [N, H', W']}, after
-     * the ReLU when it is on and before any scaling.
+     * The Grad-CAM maps at the layer's resolution, {@code [N, L]} or {@code [N, H', W']} (with
+     * lead groups {@code [N, G, L]} or {@code [N, G, H', W']}), after the ReLU when it is on and
+     * before any scaling.
      *
      * @throws ExplainException when the layer is not {@code [N,K,L]} or {@code [N,K,H,W]}, or the
      *                          model cannot differentiate w.r.t. it
@@ -97,95 +137,157 @@ public final class GradCam implements Explainer {
                     + " but the tensor " + Arrays.toString(a.shape()));
         }
         int k = (int) a.dim(1);
+        int groups = Math.max(1, leadGroups);
+        if (k % groups != 0) {
+            throw new ExplainException("Grad-CAM layer '" + layer + "' has " + k + " channels, which do not split into "
+                    + leadGroups + " equal lead groups; pick a layer whose channel count is a multiple of "
+                    + leadGroups + " or change --lead-groups");
+        }
+        int perGroup = k / groups;
         int positions = a.sampleSize() / k;
         float[] av = a.data();
         float[] gv = g.data();
-        float[] maps = new float[n * positions];
+        float[] maps = new float[n * groups * positions];
         for (int i = 0; i < n; i++) {
-            double[] map = new double[positions];
-            for (int c = 0; c < k; c++) {
-                int base = (i * k + c) * positions;
-                double alpha = 0;
-                for (int p = 0; p < positions; p++) {
-                    alpha += gv[base + p];
+            for (int grp = 0; grp < groups; grp++) {
+                double[] map = new double[positions];
+                for (int c = grp * perGroup; c < (grp + 1) * perGroup; c++) {
+                    int base = (i * k + c) * positions;
+                    double alpha = 0;
+                    for (int p = 0; p < positions; p++) {
+                        alpha += gv[base + p];
+                    }
+                    alpha /= positions;
+                    for (int p = 0; p < positions; p++) {
+                        map[p] += alpha * av[base + p];
+                    }
                 }
-                alpha /= positions;
+                int out = (i * groups + grp) * positions;
                 for (int p = 0; p < positions; p++) {
-                    map[p] += alpha * av[base + p];
+                    maps[out + p] = (float) (relu ? Math.max(0.0, map[p]) : map[p]);
                 }
-            }
-            for (int p = 0; p < positions; p++) {
-                maps[i * positions + p] = (float) (relu ? Math.max(0.0, map[p]) : map[p]);
             }
         }
-        long[] shape = new long[a.rank() - 1];
+        int lead = leadGroups > 0 ? 1 : 0;
+        long[] shape = new long[a.rank() - 1 + lead];
         shape[0] = n;
-        System.arraycopy(a.shape(), 2, shape, 1, a.rank() - 2);
+        if (lead == 1) {
+            shape[1] = groups;
+        }
+        System.arraycopy(a.shape(), 2, shape, 1 + lead, a.rank() - 2);
         return new LayerMaps(new FloatTensor(shape, maps), outputs, targets, ev.scores(), sf.score());
     }
 
     @Override
     public Attribution explain(ExplainableModel model, FloatTensor inputs, Target target) {
+        LayerMaps lm = layerMaps(model, checkedInputs(model, inputs), target);
+        FloatTensor maps = lm.maps();
+        double[] mapMax = new double[inputs.batchSize()];
+        int per = maps.sampleSize();
+        for (int i = 0; i < mapMax.length; i++) {
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int p = 0; p < per; p++) {
+                hi = Math.max(hi, maps.data()[i * per + p]);
+            }
+            mapMax[i] = hi;
+        }
+        FloatTensor values = upsampled(lm, inputs);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("layer", layer);
+        int lead = leadGroups > 0 ? 2 : 1;
+        params.put("layer_shape", Arrays.toString(Arrays.copyOfRange(maps.shape(), lead, maps.rank())));
+        params.put("relu", relu);
+        params.put("min_max_scale", scale != Scale.NONE);
+        params.put("scale", scale.name().toLowerCase(Locale.ROOT));
+        if (leadGroups > 0) {
+            params.put("lead_groups", leadGroups);
+        }
+        params.put("score", lm.score().name().toLowerCase(Locale.ROOT));
+        Map<String, double[]> diagnostics = new LinkedHashMap<>();
+        diagnostics.put("score_at_input", lm.scores());
+        diagnostics.put("layer_map_max", mapMax);
+        return new Attribution(values, inputs, lm.outputs(), lm.targets(), lm.score(),
+                METHOD, params, diagnostics, Provenance.of(model.info(), OptionalLong.empty()));
+    }
+
+    /** The input, checked to be channels-first 1-D or 2-D (and, with lead groups, to have one channel per group). */
+    FloatTensor checkedInputs(ExplainableModel model, FloatTensor inputs) {
         InputChecks.validate(model.info().input(), inputs);
         int spatial = inputs.rank() - 2;
         if (spatial != 1 && spatial != 2) {
             throw new ExplainException("Grad-CAM needs a channels-first input [N,C,L] or [N,C,H,W], but the input has"
                     + " shape " + Arrays.toString(inputs.shape()) + "; use a gradient method for other inputs");
         }
-        LayerMaps lm = layerMaps(model, inputs, target);
+        if (leadGroups > 0 && inputs.dim(1) != leadGroups) {
+            throw new ExplainException("per-lead Grad-CAM with " + leadGroups + " lead groups needs an input with "
+                    + leadGroups + " channels (one per lead), but the input is " + Arrays.toString(inputs.shape())
+                    + "; set --lead-groups to the input's channel count");
+        }
+        return inputs;
+    }
+
+    /**
+     * The maps of {@code lm} upsampled to the input's spatial size and scaled as configured,
+     * shaped like {@code inputs}: a shared map repeated over the input's channels, or lead
+     * group {@code g}'s map in channel {@code g}.
+     */
+    public FloatTensor upsampled(LayerMaps lm, FloatTensor inputs) {
         FloatTensor maps = lm.maps();
-        if (maps.rank() - 1 != spatial) {
-            throw new ExplainException("Grad-CAM layer '" + layer + "' has " + (maps.rank() - 1) + " spatial axes but the"
-                    + " input " + Arrays.toString(inputs.shape()) + " has " + spatial
+        int spatial = inputs.rank() - 2;
+        int lead = leadGroups > 0 ? 1 : 0;
+        if (maps.rank() - 1 - lead != spatial) {
+            throw new ExplainException("Grad-CAM layer '" + layer + "' has " + (maps.rank() - 1 - lead) + " spatial axes"
+                    + " but the input " + Arrays.toString(inputs.shape()) + " has " + spatial
                     + "; pick a feature map with the input's spatial rank");
         }
         int n = inputs.batchSize();
         int channels = (int) inputs.dim(1);
+        int groups = lead == 1 ? leadGroups : 1;
         int outH = spatial == 2 ? (int) inputs.dim(2) : 1;
         int outW = (int) inputs.dim(inputs.rank() - 1);
-        int inH = spatial == 2 ? (int) maps.dim(1) : 1;
+        int inH = spatial == 2 ? (int) maps.dim(1 + lead) : 1;
         int inW = (int) maps.dim(maps.rank() - 1);
         int plane = outH * outW;
         float[] values = new float[inputs.size()];
-        double[] mapMax = new double[n];
         for (int i = 0; i < n; i++) {
-            double[] up = resize(maps.data(), i * inH * inW, inH, inW, outH, outW);
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (int p = 0; p < inH * inW; p++) {
-                hi = Math.max(hi, maps.data()[i * inH * inW + p]);
+            double[][] up = new double[groups][];
+            for (int grp = 0; grp < groups; grp++) {
+                up[grp] = resize(maps.data(), (i * groups + grp) * inH * inW, inH, inW, outH, outW);
             }
-            mapMax[i] = hi;
-            if (minMaxScale) {
-                lo = Double.POSITIVE_INFINITY;
-                hi = Double.NEGATIVE_INFINITY;
-                for (double v : up) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-                double range = hi - lo;
-                for (int p = 0; p < plane; p++) {
-                    up[p] = range > 0 ? (up[p] - lo) / range : 0.0; // a flat map carries no location
+            if (scale == Scale.GLOBAL) {
+                minMax(up);
+            } else if (scale == Scale.PER_LEAD) {
+                for (double[] one : up) {
+                    minMax(new double[][] {one});
                 }
             }
             for (int c = 0; c < channels; c++) {
+                double[] src = up[lead == 1 ? c : 0];
                 int base = (i * channels + c) * plane;
                 for (int p = 0; p < plane; p++) {
-                    values[base + p] = (float) up[p];
+                    values[base + p] = (float) src[p];
                 }
             }
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("layer", layer);
-        params.put("layer_shape", Arrays.toString(Arrays.copyOfRange(maps.shape(), 1, maps.rank())));
-        params.put("relu", relu);
-        params.put("min_max_scale", minMaxScale);
-        params.put("score", lm.score().name().toLowerCase(Locale.ROOT));
-        Map<String, double[]> diagnostics = new LinkedHashMap<>();
-        diagnostics.put("score_at_input", lm.scores());
-        diagnostics.put("layer_map_max", mapMax);
-        return new Attribution(new FloatTensor(inputs.shape(), values), inputs, lm.outputs(), lm.targets(), lm.score(),
-                METHOD, params, diagnostics, Provenance.of(model.info(), OptionalLong.empty()));
+        return new FloatTensor(inputs.shape(), values);
+    }
+
+    /** Scales the maps together to [0, 1]; a flat map carries no location and becomes 0. */
+    private static void minMax(double[][] maps) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double[] m : maps) {
+            for (double v : m) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        double range = hi - lo;
+        for (double[] m : maps) {
+            for (int p = 0; p < m.length; p++) {
+                m[p] = range > 0 ? (m[p] - lo) / range : 0.0;
+            }
+        }
     }
 
     /**
@@ -219,14 +321,17 @@ public final class GradCam implements Explainer {
 
     @Override
     public String toString() {
-        return METHOD + "(" + layer + (relu ? "" : ", no relu") + (minMaxScale ? ", min-max scaled" : "")
+        return METHOD + "(" + layer + (relu ? "" : ", no relu")
+                + (scale == Scale.NONE ? "" : ", min-max scaled " + scale.name().toLowerCase(Locale.ROOT))
+                + (leadGroups > 0 ? ", " + leadGroups + " lead groups" : "")
                 + (score == null ? "" : ", " + score) + ")";
     }
 
     public static final class Builder {
         private final String layer;
         private boolean relu = true;
-        private boolean minMaxScale;
+        private Scale scale = Scale.NONE;
+        private int leadGroups;
         private Score score;
 
         private Builder(String layer) {
@@ -245,7 +350,25 @@ public final class GradCam implements Explainer {
 
         /** Scale each sample's upsampled map to [0, 1] (default off: the raw map keeps its units). */
         public Builder minMaxScale(boolean scale) {
-            this.minMaxScale = scale;
+            this.scale = scale ? Scale.GLOBAL : Scale.NONE;
+            return this;
+        }
+
+        /** None (default), one min–max over all leads, or one per lead. */
+        public Builder scale(Scale scale) {
+            this.scale = java.util.Objects.requireNonNull(scale, "scale");
+            return this;
+        }
+
+        /**
+         * Per-lead Grad-CAM: split the layer's channels into {@code groups} contiguous lead
+         * groups, one map each, into input channel {@code g}; 0 (default) for one shared map.
+         */
+        public Builder leadGroups(int groups) {
+            if (groups < 0) {
+                throw new ExplainException("lead groups must be 0 (one shared map) or more, got " + groups);
+            }
+            this.leadGroups = groups;
             return this;
         }
 
