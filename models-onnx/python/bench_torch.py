@@ -42,16 +42,27 @@ BUILDERS = {
 
 
 def load(name):
+    """(model, inputs, kind): the eager model rebuilt from the TorchScript state dict where this
+    script knows its class, else the TorchScript module itself (autograd runs through it too);
+    inputs are the golden samples (the golden JSON's x, or the example .npy of models whose golden
+    values are .npy arrays)."""
     ts = torch.jit.load(os.path.join(common.MODELS_DIR, name, name + ".pt"))
-    model = BUILDERS[name]()
-    model.load_state_dict(ts.state_dict())
+    if name in BUILDERS:
+        model, kind = BUILDERS[name](), "eager"
+        model.load_state_dict(ts.state_dict())
+    else:
+        model, kind = ts, "torchscript"
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
-    with open(os.path.join(common.GOLDEN_DIR, name + ".golden.json")) as f:
-        g = json.load(f)
-    xs = torch.tensor([s["x"] for s in g["samples"]], dtype=torch.float32)
-    return model, xs.reshape([len(g["samples"])] + g["input_shape"])
+    golden = os.path.join(common.GOLDEN_DIR, name + ".golden.json")
+    if os.path.exists(golden):
+        with open(golden) as f:
+            g = json.load(f)
+        xs = torch.tensor([s["x"] for s in g["samples"]], dtype=torch.float32)
+        return model, xs.reshape([len(g["samples"])] + g["input_shape"]), kind
+    example = np.load(os.path.join(common.MODELS_DIR, name, name + ".example.npy"))
+    return model, torch.from_numpy(np.ascontiguousarray(example, dtype=np.float32)), kind
 
 
 def timeit(fn, warmup=10, min_calls=20, min_seconds=2.0):
@@ -97,12 +108,12 @@ def main():
     names = args.models or open(os.path.join(common.MODELS_DIR, "index.txt")).read().split()
     results = []
     for name in names:
-        model, xs = load(name)
+        model, xs, kind = load(name)
         batch = xs.repeat([(32 + len(xs) - 1) // len(xs)] + [1] * (xs.dim() - 1))[:32]
         t_sal, b_sal, n_sal = min(timeit(lambda: saliency(model, batch))
                                   for _ in range(args.rounds))
         t_ig, b_ig, n_ig = min(timeit(lambda: ig50(model, xs[0])) for _ in range(args.rounds))
-        r = {"model": name, "saliency_per_s": 32.0 / t_sal, "ig50_per_s": 1.0 / t_ig,
+        r = {"model": name, "module": kind, "saliency_per_s": 32.0 / t_sal, "ig50_per_s": 1.0 / t_ig,
              "saliency_batch": 32, "saliency_median_ms": 1e3 * t_sal, "ig50_median_ms": 1e3 * t_ig,
              "saliency_best_ms": 1e3 * b_sal, "ig50_best_ms": 1e3 * b_ig,
              "calls": [n_sal, n_ig], "rounds": args.rounds, "torch": torch.__version__, "threads": 2,

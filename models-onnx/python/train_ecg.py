@@ -514,11 +514,22 @@ def resample_200(sig, fs):
     return np.where(p > n - 1, 0.0, v)
 
 
+# MIT-BIH's modified limb leads stand in for the limb leads, D1..D3 is the European spelling
+# (the same aliases as the Java reader's LeadNames)
+LEAD_ALIASES = {"mli": "i", "mlii": "ii", "mliii": "iii", "di": "i", "dii": "ii", "diii": "iii",
+                "d1": "i", "d2": "ii", "d3": "iii"}
+
+
+def lead_key(name):
+    k = name.strip().lower().replace(" ", "").replace("-", "").replace("_", "")
+    return LEAD_ALIASES.get(k, k)
+
+
 def real_records(models):
     res = {"description": "python reference predictions on three real records: WFDB formats 16/212 "
                           "read as (adc - baseline)/gain mV; leads matched to I, II, III, aVR, aVL, "
-                          "aVF, V1..V6 by exact case-insensitive name (others dropped, missing "
-                          "leads zero; e.g. MIT-BIH 'MLII' is NOT matched to II); resampled to "
+                          "aVF, V1..V6 by case-insensitive name with the aliases MLI/MLII/MLIII and "
+                          "D1..D3 for I..III (others dropped, missing leads zero); resampled to "
                           "200 Hz: sample i at t = i/200 s, p = t*fs, j = floor(p), value = "
                           "x[j] + (p - j)*(x[j+1] - x[j]), 0 where p > n-1; first 2048 samples; "
                           "float32 input. probs = sigmoid(logits) of the float32 PyTorch model.",
@@ -531,7 +542,7 @@ def real_records(models):
         fs, sigs = read_wfdb(os.path.join(REAL_DIR, r))
         x = np.zeros((12, E.T))
         matched = []
-        lower = {k.lower(): k for k in sigs}
+        lower = {lead_key(k): k for k in sigs}
         for li, ln in enumerate(E.LEADS):
             if ln.lower() in lower:
                 x[li] = resample_200(sigs[lower[ln.lower()]], fs)

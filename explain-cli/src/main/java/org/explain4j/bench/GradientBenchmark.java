@@ -14,6 +14,7 @@ import org.explain4j.explain.gradient.IntegrationRule;
 import org.explain4j.explain.gradient.Saliency;
 import org.explain4j.model.GradientGraphSpec;
 import org.explain4j.model.ModelSource;
+import org.explain4j.models.GoldenSamples;
 import org.explain4j.models.ReferenceModels;
 import org.explain4j.onnx.OrtModel;
 import org.explain4j.onnx.OrtOptions;
@@ -156,27 +157,14 @@ public final class GradientBenchmark {
 
     /** The golden samples of a model, tiled to {@code n} rows: real inputs, not random ones. */
     static FloatTensor goldenInputs(String name, int n) {
-        JsonNode golden = ReferenceModels.goldenJson(name);
-        List<float[]> samples = new ArrayList<>();
-        golden.get("samples").forEach(s -> {
-            JsonNode x = s.get("x");
-            float[] v = new float[x.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) x.get(i).asDouble();
-            }
-            samples.add(v);
-        });
-        int size = samples.get(0).length;
+        GoldenSamples golden = GoldenSamples.load(name);
+        FloatTensor x = golden.inputs();
+        int size = x.sampleSize();
         float[] data = new float[n * size];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(samples.get(i % samples.size()), 0, data, i * size, size);
+            System.arraycopy(x.data(), (i % x.batchSize()) * size, data, i * size, size);
         }
-        long[] shape = new long[golden.get("input_shape").size() + 1];
-        shape[0] = n;
-        for (int d = 1; d < shape.length; d++) {
-            shape[d] = golden.get("input_shape").get(d - 1).asLong();
-        }
-        return new FloatTensor(shape, data);
+        return new FloatTensor(golden.batchShape(n), data);
     }
 
     private static FloatTensor pad(FloatTensor x, int rows) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code explain4j explain}: explains a model's predictions on the samples of a file. */
@@ -145,7 +146,8 @@ final class ExplainCommand implements Callable<Integer> {
     String lrpOutputInit;
 
     @Option(names = "--layer", paramLabel = "<tensor>",
-            description = "Grad-CAM, guided Grad-CAM: the conv layer output whose maps are weighted; activations: the layer to write.")
+            description = "Grad-CAM, guided Grad-CAM: the conv layer output whose maps are weighted (default: the sidecar's "
+                    + "gradcam_layer, when it names one); activations: the layer to write.")
     String layer;
 
     @Option(names = "--relu", paramLabel = "true|false", description = "Grad-CAM: ReLU of the map (default true).")
@@ -202,6 +204,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (layer == null && Set.of("gradcam", "guided_gradcam", "guidedgradcam").contains(method.trim().toLowerCase(Locale.ROOT))) {
+            layer = sidecarCamLayer();
+        }
         Map<String, String> options = methodOptions();
         RowSelection selection = validate(options);
         ModelSource source = ModelLocator.resolve(model);
@@ -344,6 +349,19 @@ final class ExplainCommand implements Callable<Integer> {
             return RowSelection.parse(rows);
         } catch (ExplainException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The Grad-CAM layer the model's sidecar names ({@code "gradcam_layer"}), or null: then the
+     * usual checks report the missing --layer, or whatever is wrong with --model.
+     */
+    private String sidecarCamLayer() {
+        try {
+            return ModelLocator.resolve(model).description()
+                    .map(d -> d.raw() == null ? null : d.raw().path("gradcam_layer").textValue()).orElse(null);
+        } catch (ExplainException e) {
+            return null;
         }
     }
 

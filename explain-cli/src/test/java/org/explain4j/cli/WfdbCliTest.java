@@ -96,6 +96,27 @@ class WfdbCliTest {
         }
     }
 
+    /**
+     * A real 12-lead record into the per-lead ECG model: Grad-CAM takes its layer from the
+     * sidecar ({@code gradcam_layer}) when --layer is not given, and gives one map per lead.
+     */
+    @Test
+    void aTwelveLeadRecordGetsPerLeadGradCamWithTheSidecarsLayer() throws IOException {
+        Path rec = Files.createDirectories(tmp.resolve("ptbxl"));
+        for (String f : new String[]{"00001_lr.hea", "00001_lr.dat"}) {
+            copy(EcgRecords.FOLDER + "/" + f, rec.resolve(f));
+        }
+        Path out = tmp.resolve("out-perlead");
+        ExplainCliTest.Result r = ExplainCliTest.run("explain", "--model", "ecg_perlead", "--input",
+                rec.resolve("00001_lr.hea").toString(), "--method", "gradcam", "--lead-groups", "12", "--cam-scale",
+                "per-lead", "--heatmaps", "0", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        FloatTensor x = ArrowAttributionFile.readInputs(out.resolve("attribution.arrow"));
+        assertArrayEquals(new long[]{1, 12, 2048}, x.shape());
+        JsonNode explanation = new ObjectMapper().readTree(out.resolve("explanation.json").toFile());
+        assertTrue(explanation.toString().contains("gradcam_act"), "the sidecar's layer is recorded");
+    }
+
     @Test
     void windowStartMovesTheWindow() {
         Path out = tmp.resolve("out-start");

@@ -2,17 +2,11 @@ package org.explain4j.explain.cam;
 
 import org.explain4j.explain.Attribution;
 import org.explain4j.explain.Explainer;
-import org.explain4j.explain.Provenance;
 import org.explain4j.explain.Target;
 import org.explain4j.model.BackwardRule;
 import org.explain4j.model.ExplainableModel;
 import org.explain4j.model.Score;
 import org.explain4j.tensor.FloatTensor;
-
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * Deconvnet (Zeiler and Fergus 2014, METHODS §3): the target score's gradient with every ReLU
@@ -36,12 +30,7 @@ public final class Deconvnet implements Explainer {
 
     @Override
     public Attribution explain(ExplainableModel model, FloatTensor inputs, Target target) {
-        RuleGradient g = RuleGradient.of(model, inputs, target, score, BackwardRule.DECONVNET);
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("relu_rule", BackwardRule.DECONVNET.name().toLowerCase(Locale.ROOT));
-        params.put("score", g.score().name().toLowerCase(Locale.ROOT));
-        return new Attribution(g.values(), inputs, g.outputs(), g.targets(), g.score(), METHOD, params,
-                Map.of("score_at_input", g.scores()), Provenance.of(model.info(), OptionalLong.empty()));
+        return RuleGradient.explain(METHOD, model, inputs, target, score, BackwardRule.DECONVNET);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.explain4j.explain.cam;
 
 import org.explain4j.ExplainException;
+import org.explain4j.explain.Attribution;
+import org.explain4j.explain.Provenance;
 import org.explain4j.explain.ScoreFunction;
 import org.explain4j.explain.Target;
 import org.explain4j.model.BackwardRule;
@@ -11,6 +13,10 @@ import org.explain4j.model.VjpResult;
 import org.explain4j.tensor.FloatTensor;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The backward pass of the target's score with a modified ReLU rule, shared by guided
@@ -38,5 +44,16 @@ record RuleGradient(FloatTensor values, FloatTensor outputs, int[] targets, doub
                     + Arrays.toString(inputs.shape()));
         }
         return new RuleGradient(r.inputGradient(), outputs, targets, ev.scores(), sf.score());
+    }
+
+    /** The modified gradient itself as the attribution of {@code method} (guided backprop, deconvnet). */
+    static Attribution explain(String method, ExplainableModel model, FloatTensor inputs, Target target,
+                               Score requested, BackwardRule rule) {
+        RuleGradient g = of(model, inputs, target, requested, rule);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("relu_rule", rule.name().toLowerCase(Locale.ROOT));
+        params.put("score", g.score().name().toLowerCase(Locale.ROOT));
+        return new Attribution(g.values(), inputs, g.outputs(), g.targets(), g.score(), method, params,
+                Map.of("score_at_input", g.scores()), Provenance.of(model.info(), OptionalLong.empty()));
     }
 }
