@@ -73,8 +73,9 @@ final class DemoCommand implements Callable<Integer> {
                     + "one that ended in death.")
     String episode;
 
-    @Option(names = {"-o", "--out"}, defaultValue = "explain4j-out/demo", paramLabel = "<dir>",
-            description = "Output directory. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-o", "--out"}, paramLabel = "<dir>",
+            description = "Output directory. Default: explain4j-out/demo for the clinical demo, "
+                    + "explain4j-out/demo-<dataset> for the others (so one demo never writes over another).")
     Path out;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda[:N]|auto",
@@ -89,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         String dataset = dataset();
+        Path out = this.out != null ? this.out : defaultOut(dataset);
         if (dataset.equals(CLINICAL)) {
             ClinicalDemo.run(episode, device, out, spec.commandLine().getOut());
             return Main.OK;
@@ -125,6 +127,11 @@ final class DemoCommand implements Callable<Integer> {
         }, new ExplainRun.Settings("integrated_gradients", Map.of("baseline", "mean"), "predicted", device, out, rows.length, 5),
                 spec.commandLine().getOut());
         return Main.OK;
+    }
+
+    /** explain4j-out/demo for the clinical demo (the README's run command), demo-<dataset> for the others. */
+    static Path defaultOut(String dataset) {
+        return Path.of("explain4j-out", dataset.equals(CLINICAL) ? "demo" : "demo-" + dataset);
     }
 
     /** The data set asked for, or the default: clinical when its model is embedded. */

@@ -95,6 +95,13 @@ class EcgDemoTest {
     }
 
     @Test
+    void eachDemoHasItsOwnDefaultFolder() {
+        assertEquals(java.nio.file.Path.of("explain4j-out", "demo"), DemoCommand.defaultOut("clinical"));
+        assertEquals(java.nio.file.Path.of("explain4j-out", "demo-ecg"), DemoCommand.defaultOut("ecg"));
+        assertEquals(java.nio.file.Path.of("explain4j-out", "demo-breast-cancer"), DemoCommand.defaultOut("breast-cancer"));
+    }
+
+    @Test
     void theEcgDemoTakesNoEpisode() {
         ExplainCliTest.Result r = ExplainCliTest.run("demo", "ecg", "--episode", "x", "-o", tmp.resolve("x").toString());
         assertEquals(2, r.code());

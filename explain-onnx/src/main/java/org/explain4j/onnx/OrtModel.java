@@ -331,12 +331,12 @@ public final class OrtModel implements ExplainableModel {
             return Map.of();
         }
         Set<String> known = tensorNames();
+        Map<String, String> resolved = new LinkedHashMap<>();
         for (String n : wanted) {
-            if (!known.contains(n)) {
-                throw unknownTensor(n, known);
-            }
+            resolved.put(n, resolveTensor(n, known));
         }
-        List<String> fromGraph = wanted.stream().filter(n -> !n.equals(inputName)).sorted().toList();
+        List<String> fromGraph = resolved.values().stream().filter(n -> !n.equals(inputName)).distinct().sorted()
+                .toList();
         Map<String, FloatTensor> got = new HashMap<>();
         if (!fromGraph.isEmpty()) {
             OrtSession session = exposingSession(fromGraph);
@@ -348,7 +348,8 @@ public final class OrtModel implements ExplainableModel {
         }
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (String n : wanted) {
-            out.put(n, n.equals(inputName) ? input.copy() : got.get(n));
+            String r = resolved.get(n);
+            out.put(n, r.equals(inputName) ? input.copy() : got.get(r));
         }
         return out;
     }
@@ -369,11 +370,8 @@ public final class OrtModel implements ExplainableModel {
             throw new ExplainException("'" + tensorName + "' is the input of model '" + name
                     + "'; use vjp for the input's gradient and name an intermediate tensor here");
         }
-        Set<String> known = tensorNames();
-        if (!known.contains(tensorName)) {
-            throw unknownTensor(tensorName, known);
-        }
-        LayerGraph g = layerGraph(tensorName);
+        String tensor = resolveTensor(tensorName, tensorNames());
+        LayerGraph g = layerGraph(tensor);
         InputChecks.validateCotangent(g.cotangentSample(), input.batchSize(), cotangent);
         Map<String, FloatTensor> feed = new LinkedHashMap<>();
         feed.put(g.names().input(), input);
@@ -806,6 +804,22 @@ public final class OrtModel implements ExplainableModel {
     private static final Set<String> FEATURE_OPS = Set.of("Conv", "ConvTranspose", "Relu", "LeakyRelu", "PRelu",
             "Elu", "Selu", "Sigmoid", "Tanh", "Clip", "MaxPool", "AveragePool", "BatchNormalization", "Add", "Concat",
             "Mul", "Gelu");
+
+    /**
+     * A tensor of the graph by its value name, or by the name of the node that makes it (its
+     * first output), as ONNX viewers show either.
+     */
+    private String resolveTensor(String wanted, Set<String> known) {
+        if (known.contains(wanted)) {
+            return wanted;
+        }
+        for (ai.onnx.proto.OnnxMl.NodeProto n : GraphOutputs.parse(modelBytes, location).getGraph().getNodeList()) {
+            if (n.getName().equals(wanted) && n.getOutputCount() > 0 && known.contains(n.getOutput(0))) {
+                return n.getOutput(0);
+            }
+        }
+        throw unknownTensor(wanted, known);
+    }
 
     /**
      * The error for a tensor name the graph lacks: the feature-map candidates (outputs of

@@ -187,4 +187,21 @@ class GradCamTest {
             assertEquals(ref[i], got[i], relative * scale, what + " element " + i);
         }
     }
+
+    /** A layer named by its node ("/conv3/Conv", as ONNX viewers show) is that node's output. */
+    @Test
+    void aLayerMayBeNamedByItsNode() {
+        FloatTensor x = GoldenSamples.load("synthetic_cnn1d").inputs();
+        try (OrtModel m = OrtModel.open(ReferenceModels.source("synthetic_cnn1d"), ONE_THREAD)) {
+            assertEquals(CONV3, OnnxGraph.of(m.onnxModel()).producer(CONV3).orElseThrow().proto().getOutput(0));
+            String node = OnnxGraph.of(m.onnxModel()).producer(CONV3).orElseThrow().proto().getName();
+            assertEquals("/conv3/Conv", node);
+            float[] byValue = GradCam.builder(CONV3).build().explain(m, x, Target.predicted()).values().data();
+            float[] byNode = GradCam.builder(node).build().explain(m, x, Target.predicted()).values().data();
+            assertArrayEquals(byValue, byNode);
+            assertArrayEquals(m.activations(x, List.of(CONV3)).get(CONV3).data(),
+                    m.activations(x, List.of(node)).get(node).data());
+        }
+    }
+
 }
