@@ -43,13 +43,18 @@ public final class DivergingColorScale {
             return Color.GRAY;
         }
         double t = Math.max(-1, Math.min(1, value / max));
+        return interpolate(t, STOPS, COLORS);
+    }
+
+    /** The colour at {@code t} between ascending {@code stops}, linear in RGB between their colours. */
+    static Color interpolate(double t, double[] stops, Color[] colors) {
         int i = 0;
-        while (i < STOPS.length - 2 && t > STOPS[i + 1]) {
+        while (i < stops.length - 2 && t > stops[i + 1]) {
             i++;
         }
-        double f = (t - STOPS[i]) / (STOPS[i + 1] - STOPS[i]);
-        Color a = COLORS[i];
-        Color b = COLORS[i + 1];
+        double f = (t - stops[i]) / (stops[i + 1] - stops[i]);
+        Color a = colors[i];
+        Color b = colors[i + 1];
         return new Color(mix(a.getRed(), b.getRed(), f), mix(a.getGreen(), b.getGreen(), f),
                 mix(a.getBlue(), b.getBlue(), f));
     }

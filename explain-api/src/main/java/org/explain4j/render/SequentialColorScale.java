@@ -42,18 +42,6 @@ public final class SequentialColorScale {
             return Color.GRAY;
         }
         double t = Math.max(0, Math.min(1, value / max));
-        int i = 0;
-        while (i < STOPS.length - 2 && t > STOPS[i + 1]) {
-            i++;
-        }
-        double f = (t - STOPS[i]) / (STOPS[i + 1] - STOPS[i]);
-        Color a = COLORS[i];
-        Color b = COLORS[i + 1];
-        return new Color(mix(a.getRed(), b.getRed(), f), mix(a.getGreen(), b.getGreen(), f),
-                mix(a.getBlue(), b.getBlue(), f));
-    }
-
-    private static int mix(int a, int b, double f) {
-        return (int) Math.round(a + (b - a) * f);
+        return DivergingColorScale.interpolate(t, STOPS, COLORS);
     }
 }
