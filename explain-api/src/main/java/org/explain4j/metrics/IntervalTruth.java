@@ -27,9 +27,7 @@ import java.util.Map;
  *    "truth": [{"class": "RBBB", "leads": [6, 7, 0, 11], "intervals": [[70, 95], [230, 255]]}]},
  *   {"labels": [], "truth": []}, ...]}
  * }</pre>
- * {@code "samples"} may stand for {@code "records"}, {@code "regions"} or {@code "classes"} for
- * {@code "truth"}; a class may be a name or an index, a lead a name or an index; other fields
- * are ignored. Without {@code "labels"} the classes of {@code "truth"} are the labels.
+ * A class may be a name or an index, a lead a name or an index; other fields are ignored. Without {@code "labels"} the classes of {@code "truth"} are the labels.
  *
  * <p>Scores of one attribution against one class's cells ({@link #score}): the share of
  * {@code |a|} on the cells, and the top-k precision with {@code k} = the number of cells: of the
@@ -40,8 +38,6 @@ import java.util.Map;
  */
 public final class IntervalTruth {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> RECORD_KEYS = List.of("records", "samples");
-    private static final List<String> REGION_KEYS = List.of("truth", "regions", "classes", "causes");
 
     /** The defining cells of one class in one record: these leads, over these inclusive intervals. */
     public record Region(int classIndex, int[] leads, int[][] intervals) {
@@ -320,32 +316,14 @@ public final class IntervalTruth {
         return new CellScore(total == 0 ? 0 : onTruth / total, hits / k, uniform, k, total == 0);
     }
 
+    /** The file's {@code records} array, or null. */
     private static JsonNode records(JsonNode root) {
-        if (root == null) {
-            return null;
-        }
-        if (root.isArray()) {
-            return root;
-        }
-        for (String k : RECORD_KEYS) {
-            if (root.path(k).isArray()) {
-                return root.get(k);
-            }
-        }
-        return null;
+        return root != null && root.path("records").isArray() ? root.get("records") : null;
     }
 
-    /** A record's list of class regions: under one of {@link #REGION_KEYS}, or the record itself when it is a list. */
+    /** A record's {@code truth} array (one region per class), or null. */
     private static JsonNode regions(JsonNode record) {
-        if (record.isArray()) {
-            return record;
-        }
-        for (String k : REGION_KEYS) {
-            if (record.path(k).isArray()) {
-                return record.get(k);
-            }
-        }
-        return null;
+        return record.path("truth").isArray() ? record.get("truth") : null;
     }
 
     private static int[] labels(JsonNode node, List<String> classNames, String where) {
