@@ -38,7 +38,8 @@ public final class LrpPlan {
             "Gelu", "Identity", "Dropout", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "BatchNormalization", "Cast");
 
     /** What LRP covers, for the message about an op it does not. */
-    public static final String COVERED = "Gemm, MatMul (+ Add bias), Conv (1-D/2-D/3-D, + Add bias), MaxPool,"
+    public static final String COVERED = "Gemm, MatMul (+ Add bias; of two computed tensors only attention weights"
+            + " (a Softmax output) by values, the attention held constant), Conv (1-D/2-D/3-D, + Add bias), MaxPool,"
             + " GlobalMaxPool, AveragePool, GlobalAveragePool, ReduceMean, ReduceSum, Add/Sub/Sum (of branches or"
             + " with a constant), Mul/Div by a constant, Concat, Split, Slice, Gather (constant indices), Pad"
             + " (constant), Transpose, LSTM, and pass-through for " + String.join(", ", PASS_THROUGH.stream().sorted().toList());
@@ -198,6 +199,9 @@ public final class LrpPlan {
             case "Gemm":
                 return LinearStep.gemm(n, consts, null, null);
             case "MatMul":
+                if (!consts.isConstant(n.input(0)) && !consts.isConstant(n.input(1))) {
+                    return AttentionMatMulStep.of(n, g, consts);
+                }
                 return LinearStep.matMul(n, consts, null, null);
             case "Conv":
                 return LinearStep.conv(n, consts, null, null);
