@@ -47,6 +47,32 @@ public final class Npy {
         } catch (IOException e) {
             throw new ExplainException("cannot read " + source + ": " + e.getMessage());
         }
+        Raw raw = parse(bytes, source);
+        float[] out = new float[raw.count()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) raw.element().read(raw.data(), i);
+        }
+        return new Array(raw.shape(), out, raw.descr());
+    }
+
+    /**
+     * The values of an {@code .npy} array's bytes in double precision, flat in C order (a float64
+     * array keeps every digit, as reference values need); {@code source} names it in errors.
+     */
+    public static double[] readDoubles(byte[] bytes, String source) {
+        Raw raw = parse(bytes, source);
+        double[] out = new double[raw.count()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = raw.element().read(raw.data(), i);
+        }
+        return out;
+    }
+
+    /** A parsed header and the element bytes behind it. */
+    private record Raw(long[] shape, String descr, Element element, ByteBuffer data, int count) {
+    }
+
+    private static Raw parse(byte[] bytes, String source) {
         if (bytes.length == 0) {
             throw new ExplainException(source + " is empty; expected a NumPy .npy array");
         }
@@ -88,11 +114,7 @@ public final class Npy {
                     + " needs " + needed + " data bytes, the file has " + (bytes.length - dataStart));
         }
         ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) needed).slice().order(element.order);
-        float[] out = new float[Math.toIntExact(count)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = element.read(data, i);
-        }
-        return new Array(shape, out, descr);
+        return new Raw(shape, descr, element, data, Math.toIntExact(count));
     }
 
     /**
@@ -207,10 +229,10 @@ public final class Npy {
             return new Element(kind, size, order);
         }
 
-        float read(ByteBuffer b, int i) {
+        double read(ByteBuffer b, int i) {
             int at = i * size;
             return switch (kind) {
-                case 'f' -> size == 4 ? b.getFloat(at) : (float) b.getDouble(at);
+                case 'f' -> size == 4 ? b.getFloat(at) : b.getDouble(at);
                 case 'i' -> switch (size) {
                     case 1 -> b.get(at);
                     case 2 -> b.getShort(at);
@@ -218,7 +240,7 @@ public final class Npy {
                     default -> b.getLong(at);
                 };
                 case 'u' -> size == 1 ? b.get(at) & 0xff : b.getShort(at) & 0xffff;
-                default -> b.get(at) != 0 ? 1f : 0f;
+                default -> b.get(at) != 0 ? 1 : 0;
             };
         }
 

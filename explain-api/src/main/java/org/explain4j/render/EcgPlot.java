@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -241,30 +240,18 @@ public final class EcgPlot {
         return c.finish();
     }
 
-    /** Writes the PNG to a temporary file beside {@code file}, then moves it into place. */
+    /**
+     * Writes the PNG. Like {@link Heatmap}, it writes in place: callers stage a run's files in an
+     * {@link org.explain4j.io.OutputDirectory}, which moves them into view only when all succeed.
+     */
     public void writePng(Path file) throws IOException {
-        BufferedImage image = toImage();
-        Path tmp = temp(file);
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available");
-            }
-            move(tmp, file);
-        } finally {
-            Files.deleteIfExists(tmp);
+        if (!ImageIO.write(toImage(), "png", file.toFile())) {
+            throw new IOException("no PNG writer available");
         }
     }
 
-    /** Writes the SVG to a temporary file beside {@code file}, then moves it into place. */
     public void writeSvg(Path file) throws IOException {
-        String svg = toSvg();
-        Path tmp = temp(file);
-        try {
-            Files.writeString(tmp, svg, StandardCharsets.UTF_8);
-            move(tmp, file);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Files.writeString(file, toSvg(), StandardCharsets.UTF_8);
     }
 
     // ---- drawing ---------------------------------------------------------------------------
@@ -446,20 +433,6 @@ public final class EcgPlot {
             k += r.length;
         }
         return all;
-    }
-
-    /** A fresh name beside {@code file}; not createTempFile, whose owner-only permissions the move would keep. */
-    private static Path temp(Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        return dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-    }
-
-    private static void move(Path tmp, Path file) throws IOException {
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     public static final class Builder {

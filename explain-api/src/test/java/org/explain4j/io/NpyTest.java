@@ -51,6 +51,17 @@ class NpyTest {
         assertArrayEquals(new float[]{0, 0.5f, 1, 1.5f, 2, 2.5f}, d.tensor().data());
     }
 
+    /** Reference values: float64 keeps every digit (0.1 and 1e-300 are not floats). */
+    @Test
+    void readDoublesKeepsFloat64Digits() {
+        ByteBuffer data = ByteBuffer.allocate(3 * 8).order(ByteOrder.LITTLE_ENDIAN);
+        data.putDouble(0.1).putDouble(1e-300).putDouble(-7.25);
+        byte[] bytes = npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n", data);
+        assertArrayEquals(new double[]{0.1, 1e-300, -7.25}, Npy.readDoubles(bytes, "ref.npy"));
+        ExplainException e = assertThrows(ExplainException.class, () -> Npy.readDoubles(new byte[3], "ref.npy"));
+        assertTrue(e.getMessage().startsWith("ref.npy is not a NumPy .npy file"), e.getMessage());
+    }
+
     @Test
     void readsBigEndianFloat32BatchAndSelectsRows() throws Exception {
         ByteBuffer data = ByteBuffer.allocate(12 * 4).order(ByteOrder.BIG_ENDIAN);

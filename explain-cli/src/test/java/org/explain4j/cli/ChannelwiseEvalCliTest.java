@@ -32,10 +32,7 @@ class ChannelwiseEvalCliTest {
     }
 
     private static double column(List<String> csv, int row, String name) {
-        List<String> header = List.of(csv.get(0).split(","));
-        int col = header.indexOf(name);
-        assertTrue(col >= 0, "column " + name + " in " + header);
-        return Double.parseDouble(csv.get(row).split(",", -1)[col]);
+        return EvaluateCliTest.column(csv, row, name);
     }
 
     @Test

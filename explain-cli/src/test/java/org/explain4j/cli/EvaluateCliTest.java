@@ -24,7 +24,8 @@ class EvaluateCliTest {
         System.setProperty("java.awt.headless", "true");
     }
 
-    private static double column(List<String> csv, int row, String name) {
+    /** The value of column {@code name} in row {@code row} of a metrics CSV. */
+    static double column(List<String> csv, int row, String name) {
         List<String> header = List.of(csv.get(0).split(","));
         int col = header.indexOf(name);
         assertTrue(col >= 0, "column " + name + " in " + header);

@@ -662,18 +662,9 @@ public final class OrtModel implements ExplainableModel {
             if (!gradientBuildTried) {
                 gradientBuildTried = true;
                 try {
-                    GradientOptions go = builtOptions();
                     long started = System.nanoTime();
-                    byte[] graph = GradientGraphBuilder.build(modelBytes, go);
-                    GradientGraphSpec spec = GradientGraphBuilder.describe(modelBytes, go);
-                    OrtSession session = createBuiltSession(graph, "the gradient graph built in Java");
-                    try {
-                        gradient = gradient(env, session, spec, name, "the gradient graph built in Java for model '"
-                                + name + "'", info.input(), options, false);
-                    } catch (RuntimeException e) {
-                        closeQuietly(session);
-                        throw e;
-                    }
+                    GradientOptions go = builtOptions();
+                    gradient = sessionFor(GradientGraphBuilder.build(modelBytes, go), go, "the gradient graph");
                     info = info.withGradientSource(BUILT_GRADIENT_SOURCE);
                     LOG.info("model '{}': no exported gradient graph; built one in Java in {} ms (batch {})", name,
                             (System.nanoTime() - started) / 1_000_000, gradient.fixedBatchText());
@@ -705,24 +696,28 @@ public final class OrtModel implements ExplainableModel {
             String what = "the " + rule.name().toLowerCase(java.util.Locale.ROOT) + " gradient graph";
             GradientOptions go = builtOptions().withReluRule(ReluRule.valueOf(rule.name()));
             byte[] graph;
-            GradientGraphSpec spec;
             try {
                 graph = GradientGraphBuilder.build(modelBytes, go);
-                spec = GradientGraphBuilder.describe(modelBytes, go);
             } catch (ExplainException e) {
                 throw new ExplainException("model '" + name + "': explain4j cannot build " + what + " in Java: "
                         + e.getMessage(), e);
             }
-            OrtSession session = createBuiltSession(graph, what);
-            try {
-                Gradient g = gradient(env, session, spec, name, what + " built in Java for model '" + name + "'",
-                        info.input(), options, false);
-                ruleGradients.put(rule, g);
-                return g;
-            } catch (RuntimeException e) {
-                closeQuietly(session);
-                throw e;
-            }
+            Gradient g = sessionFor(graph, go, what);
+            ruleGradients.put(rule, g);
+            return g;
+        }
+    }
+
+    /** A session for a Java-built gradient graph ({@code what} names it in errors), closed again if it cannot be wrapped. */
+    private Gradient sessionFor(byte[] graph, GradientOptions go, String what) {
+        GradientGraphSpec spec = GradientGraphBuilder.describe(modelBytes, go);
+        OrtSession session = createBuiltSession(graph, what + " built in Java");
+        try {
+            return gradient(env, session, spec, name, what + " built in Java for model '" + name + "'", info.input(),
+                    options, false);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
         }
     }
 
@@ -740,21 +735,12 @@ public final class OrtModel implements ExplainableModel {
             }
             GradientOptions go = builtOptions().withIntermediates(List.of(layer));
             ModelProto built = GradientGraphBuilder.build(GraphOutputs.parse(modelBytes, location), go);
-            GradientGraphSpec spec = GradientGraphBuilder.describe(modelBytes, go);
             ModelProto exposing = ExtraOutputs.withOutputs(built, List.of(layer));
-            OrtSession session = createBuiltSession(exposing.toByteArray(),
-                    "the gradient graph for tensor '" + layer + "'");
-            try {
-                Gradient g = gradient(env, session, spec, name, "the gradient graph built in Java for tensor '" + layer
-                        + "' of model '" + name + "'", info.input(), options, false);
-                LayerGraph lg = new LayerGraph(session, g.runner(), spec, layer, "grad_" + layer, g.cotangentSample(),
-                        BUILT_GRADIENT_SOURCE);
-                layerGraphs.put(layer, lg);
-                return lg;
-            } catch (RuntimeException e) {
-                closeQuietly(session);
-                throw e;
-            }
+            Gradient g = sessionFor(exposing.toByteArray(), go, "the gradient graph for tensor '" + layer + "'");
+            LayerGraph lg = new LayerGraph(g.session(), g.runner(), g.names(), layer, "grad_" + layer,
+                    g.cotangentSample(), BUILT_GRADIENT_SOURCE);
+            layerGraphs.put(layer, lg);
+            return lg;
         }
     }
 

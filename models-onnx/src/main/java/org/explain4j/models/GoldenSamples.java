@@ -2,20 +2,16 @@ package org.explain4j.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.explain4j.ExplainException;
+import org.explain4j.io.Npy;
 import org.explain4j.tensor.FloatTensor;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The float64 PyTorch autograd values of one reference model's golden file
@@ -79,8 +75,6 @@ public record GoldenSamples(String model, long[] sampleShape, int classes, List<
         return new GoldenSamples(model, shape, root.get("classes").asInt(), List.copyOf(samples));
     }
 
-    private static final Pattern NPY_SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
-
     private static GoldenSamples loadArrays(String model, JsonNode root, long[] shape) {
         String dir = "explain4j/golden/" + model + "/";
         double[] examples = npyResource("explain4j/models/" + model + "/" + root.get("x_file").asText());
@@ -102,45 +96,16 @@ public record GoldenSamples(String model, long[] sampleShape, int classes, List<
         return new GoldenSamples(model, shape, classes, List.copyOf(samples));
     }
 
-    /**
-     * A golden array from the classpath, flat: a little-endian float64 or float32 C-order
-     * {@code .npy} (version 1.0), read in double so float64 references keep their precision.
-     */
+    /** A golden {@code .npy} array from the classpath, flat, in double (float64 references keep their digits). */
     public static double[] npyResource(String resource) {
-        byte[] b;
         try (InputStream in = GoldenSamples.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ExplainException("golden array " + resource + " is missing from the models-onnx jar");
             }
-            b = in.readAllBytes();
+            return Npy.readDoubles(in.readAllBytes(), resource);
         } catch (IOException e) {
             throw new ExplainException("cannot read golden array " + resource + ": " + e.getMessage());
         }
-        int headerLength = (b[8] & 0xff) | (b[9] & 0xff) << 8;
-        String header = new String(b, 10, headerLength, StandardCharsets.ISO_8859_1);
-        boolean f8 = header.contains("'<f8'");
-        if (!(f8 || header.contains("'<f4'")) || !header.contains("'fortran_order': False")) {
-            throw new ExplainException("golden array " + resource + " is not a little-endian float32/float64 C-order"
-                    + " .npy: " + header.trim());
-        }
-        Matcher m = NPY_SHAPE.matcher(header);
-        if (!m.find()) {
-            throw new ExplainException("golden array " + resource + " has no shape in its header: " + header.trim());
-        }
-        long count = 1;
-        for (String d : m.group(1).split(",")) {
-            if (!d.isBlank()) {
-                count *= Long.parseLong(d.trim());
-            }
-        }
-        int width = f8 ? 8 : 4;
-        java.nio.ByteBuffer buf = ByteBuffer.wrap(b, 10 + headerLength, Math.toIntExact(count * width)).slice()
-                .order(ByteOrder.LITTLE_ENDIAN);
-        double[] out = new double[Math.toIntExact(count)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = f8 ? buf.getDouble() : buf.getFloat();
-        }
-        return out;
     }
 
     /** All golden inputs as one float32 batch {@code [S, sampleShape...]}. */
